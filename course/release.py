@@ -1,0 +1,107 @@
+"""Build the student release (``notebooks/``) from the sources (``solutions/``) and check it.
+
+The release is what nbgrader's ``generate_assignment`` makes: solutions
+replaced by stubs, hidden tests removed, outputs cleared. It is committed, so
+that a student can open it straight from the repository, and must always be
+exactly what a fresh build gives.
+"""
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from course import notebook_format
+from course.lessons import RELEASE_DIR, SOURCE_DIR, lesson_ids, notebook_name
+from course.nbgrader_runner import make_api, succeed
+
+REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+
+
+def generate(lesson_id, release_dir, db_url):
+    """Generate one lesson's release notebook into ``release_dir/<lesson_id>/``."""
+    api = make_api(SOURCE_DIR.parent, db_url, release_directory=release_dir)
+    succeed(api.generate_assignment(lesson_id, force=True, create=True))
+    path = Path(release_dir) / lesson_id / notebook_name(lesson_id)
+    notebook_format.write(notebook_format.clean(notebook_format.read(path)), path)
+    return path
+
+
+def build(release_dir=RELEASE_DIR, db_url=None):
+    """Clean the sources in place, then regenerate every lesson of the release.
+
+    Returns the paths of the files written. ``db_url`` is the gradebook that
+    records the assignments (a throw-away one by default).
+    """
+    release_dir = Path(release_dir)
+    written = []
+    for lesson_id in lesson_ids():
+        source = SOURCE_DIR / lesson_id / notebook_name(lesson_id)
+        if notebook_format.write(notebook_format.clean(notebook_format.read(source)), source):
+            written.append(source)
+    with tempfile.TemporaryDirectory() as scratch:
+        db_url = db_url or f"sqlite:///{scratch}/gradebook.db"
+        for lesson_id in lesson_ids():
+            written.append(generate(lesson_id, release_dir, db_url))
+    for folder in release_dir.iterdir() if release_dir.exists() else ():
+        if folder.is_dir() and folder.name not in lesson_ids():
+            shutil.rmtree(folder)
+    return written
+
+
+def hidden_lines(source_text):
+    """Lines of solution and hidden-test regions that a release must never show.
+
+    Lines too short to be telling, and lines that the source also shows
+    outside any region, are left out.
+    """
+    outside = set(line.strip() for line in REGION.sub("", source_text).splitlines())
+    lines = set()
+    for match in REGION.finditer(source_text):
+        for line in match.group(2).splitlines():
+            line = line.strip()
+            if len(line) >= 12 and line not in outside and not line.startswith("#"):
+                lines.add(line)
+    return lines
+
+
+def _cell_sources(nb):
+    return "\n".join(cell.source for cell in nb.cells)
+
+
+def leaks(source_nb, release_nb):
+    """What of the solutions and hidden tests a release notebook shows; empty when nothing."""
+    release_text = _cell_sources(release_nb)
+    found = [f"marker {m!r}" for m in MARKERS if m in release_text]
+    if "grader_tests" in release_text:
+        found.append("a reference to grader_tests")
+    release_lines = set(line.strip() for line in release_text.splitlines())
+    found += [f"line {line!r}" for line in sorted(hidden_lines(_cell_sources(source_nb)) & release_lines)]
+    return found
+
+
+def check(release_dir=RELEASE_DIR):
+    """Problems with the committed release: stale, leaking or untidy. Empty when all is well."""
+    release_dir = Path(release_dir)
+    problems = []
+    for lesson_id in lesson_ids():
+        source = notebook_format.read(SOURCE_DIR / lesson_id / notebook_name(lesson_id))
+        if notebook_format.dumps(notebook_format.clean(source)) != (
+            SOURCE_DIR / lesson_id / notebook_name(lesson_id)
+        ).read_text():
+            problems.append(f"solutions/{lesson_id}: has outputs or editor metadata; run `python -m course build`")
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh_dir = Path(scratch) / "release"
+        for lesson_id in lesson_ids():
+            fresh = generate(lesson_id, fresh_dir, f"sqlite:///{scratch}/gradebook.db")
+            committed = release_dir / lesson_id / notebook_name(lesson_id)
+            if not committed.exists():
+                problems.append(f"notebooks/{lesson_id}: missing; run `python -m course build`")
+                continue
+            if committed.read_text() != fresh.read_text():
+                problems.append(f"notebooks/{lesson_id}: differs from a fresh build; run `python -m course build`")
+            source = notebook_format.read(SOURCE_DIR / lesson_id / notebook_name(lesson_id))
+            problems += [f"notebooks/{lesson_id}: shows {leak}" for leak in leaks(source, notebook_format.read(committed))]
+    extra = sorted(p.name for p in release_dir.iterdir() if p.is_dir() and p.name not in lesson_ids())
+    problems += [f"notebooks/{name}: no such lesson in solutions/" for name in extra]
+    return problems

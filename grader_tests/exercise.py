@@ -1,0 +1,105 @@
+"""One graded exercise: make inputs, probe the student's code, judge.
+
+The three steps are kept apart on purpose. ``probe`` is the only step that
+runs student code; it returns plain numeric arrays (the *evidence*).
+``judge`` decides on that evidence alone. In the notebook both run in the
+student's kernel, which gives the student an immediate, friendly verdict.
+When grading, ``check`` also writes the evidence to ``$COURSE_EVIDENCE_DIR``
+and the grader judges it again in its own process, where nothing the
+student's code patched (``np.allclose``, ``assert``, these very functions)
+is in effect. Inputs come from ``$COURSE_GRADING_SEED``, so they are new at
+every grading run and the grader can make the same ones again.
+"""
+import os
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_SEED = 20261125
+
+
+class CheckFailed(AssertionError):
+    """The student's answer does not do what the exercise asks; the message says how."""
+
+
+def grading_seed():
+    return int(os.environ.get("COURSE_GRADING_SEED", DEFAULT_SEED))
+
+
+def to_evidence(raw, title):
+    """Turn what a probe returned into a dict of plain numeric NumPy arrays.
+
+    Anything that is not a number or an array of numbers (for example an
+    object whose ``__eq__`` always says True) is refused here.
+    """
+    evidence = {}
+    for name, value in raw.items():
+        if hasattr(value, "numpy"):
+            value = value.numpy()
+        try:
+            array = np.array(value, copy=True)
+        except Exception:
+            array = np.array(None, dtype=object)
+        if array.dtype.kind not in "biuf":
+            raise CheckFailed(f"{title}: {name} should be numbers, but it is {type(value).__name__}.")
+        evidence[name] = array.astype(np.float64) if array.dtype.kind == "f" else array
+    return evidence
+
+
+class Exercise:
+    """Base class of a graded exercise. Subclasses set ``key`` and ``title``
+    and write ``probe`` and ``judge`` (and ``inputs`` when they need any)."""
+
+    key = ""
+    title = ""
+
+    def inputs(self, rng):
+        """Inputs the student never saw, drawn from ``rng``."""
+        return {}
+
+    def probe(self, inputs, *answers):
+        """Run the student's answer on ``inputs``; return named numbers or arrays."""
+        raise NotImplementedError
+
+    def judge(self, inputs, evidence):
+        """Raise :class:`CheckFailed` with a helpful message unless the evidence is right."""
+        raise NotImplementedError
+
+    def fail(self, message):
+        raise CheckFailed(f"{self.title}: {message}")
+
+    def collect(self, inputs, *answers):
+        """Probe, turning the student's errors into a :class:`CheckFailed` that says what happened."""
+        try:
+            raw = self.probe(inputs, *answers)
+        except CheckFailed:
+            raise
+        except NotImplementedError:
+            self.fail("not implemented yet: replace `raise NotImplementedError()` with your code.")
+        except Exception as error:
+            self.fail(f"running your code raised {type(error).__name__}: {error}")
+        return to_evidence(raw, self.title)
+
+    def check(self, *answers):
+        """What a hidden test cell calls: probe, save the evidence when grading, judge."""
+        inputs = self.inputs(np.random.default_rng(grading_seed()))
+        evidence = self.collect(inputs, *answers)
+        folder = os.environ.get("COURSE_EVIDENCE_DIR")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            np.savez(Path(folder) / f"{self.key}.npz", **evidence)
+        self.judge(inputs, evidence)
+        print(f"✔ {self.title}: all hidden checks passed.")
+
+    def rejudge(self, evidence_file, seed):
+        """Judge saved evidence again, outside the student's kernel."""
+        inputs = self.inputs(np.random.default_rng(seed))
+        with np.load(evidence_file, allow_pickle=False) as saved:
+            evidence = {name: saved[name] for name in saved.files}
+        self.judge(inputs, evidence)
+
+
+def exercises_of(module):
+    """The exercises a lesson module defines, by key."""
+    found = [value for value in vars(module).values() if isinstance(value, Exercise)]
+    return {exercise.key: exercise for exercise in found}

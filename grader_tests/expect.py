@@ -1,0 +1,39 @@
+"""Comparisons that judges use, each failing with an expected-versus-got message."""
+import numpy as np
+
+from grader_tests.exercise import CheckFailed
+
+
+def _fmt(array):
+    return np.array2string(np.asarray(array), precision=4, threshold=8, max_line_width=10_000, separator=", ")
+
+
+def shape(title, what, got, expected, hint=""):
+    got, expected = tuple(int(n) for n in np.asarray(got).ravel()), tuple(expected)
+    if got != expected:
+        raise CheckFailed(f"{title}: {what} should have shape {expected}, got {got}. {hint}".rstrip())
+
+
+def equal(title, what, got, expected, hint=""):
+    if not np.array_equal(np.asarray(got), np.asarray(expected)):
+        raise CheckFailed(f"{title}: {what} should be {_fmt(expected)}, got {_fmt(got)}. {hint}".rstrip())
+
+
+def close(title, what, got, expected, hint="", atol=1e-5, rtol=1e-4):
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        raise CheckFailed(f"{title}: {what} should have shape {expected.shape}, got {got.shape}. {hint}".rstrip())
+    bad = ~np.isclose(got, expected, atol=atol, rtol=rtol)
+    if bad.any():
+        first = np.unravel_index(np.argmax(bad), bad.shape)
+        where = f" at index {tuple(int(i) for i in first)}" if got.ndim else ""
+        raise CheckFailed(
+            f"{title}: {what} is wrong{where}: expected {expected[first]:.6g}, got {got[first]:.6g} "
+            f"({int(bad.sum())} of {bad.size} values differ). {hint}".rstrip()
+        )
+
+
+def at_least(title, what, got, minimum, hint=""):
+    got = float(np.asarray(got))
+    if not got >= minimum:
+        raise CheckFailed(f"{title}: {what} should be at least {minimum:g}, got {got:.4f}. {hint}".rstrip())

@@ -1,0 +1,89 @@
+"""Run a lesson notebook's code cells inside the test process.
+
+The unit tests of ``grader_tests`` use it to run the reference solution, the
+student stub (the release) and mutants of the reference, then the hidden test
+cells, and see which of those raise. It is much faster than a kernel, and a
+mutant only runs the cells up to the test it targets.
+"""
+from dataclasses import dataclass
+
+import keras
+import matplotlib.pyplot as plt
+from IPython.core.inputtransformer2 import TransformerManager
+
+from course import notebook_format
+from course.lessons import RELEASE_DIR, SOURCE_DIR, notebook_name
+
+_to_python = TransformerManager().transform_cell
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A wrong answer made from the reference by one textual replacement in one answer cell.
+
+    ``breaks`` is the exercise key whose hidden tests must fail.
+    """
+
+    name: str
+    cell: str
+    old: str
+    new: str
+    breaks: str
+
+
+def _nbgrader(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def _is_hidden_test(cell):
+    return _nbgrader(cell).get("grade") and not _nbgrader(cell).get("solution")
+
+
+def source_notebook(lesson_id):
+    return notebook_format.read(SOURCE_DIR / lesson_id / notebook_name(lesson_id))
+
+
+def release_notebook(lesson_id):
+    """The stub, with the hidden tests put back from the source so they can run."""
+    hidden = {_nbgrader(c)["grade_id"]: c.source for c in source_notebook(lesson_id).cells if _is_hidden_test(c)}
+    nb = notebook_format.read(RELEASE_DIR / lesson_id / notebook_name(lesson_id))
+    for cell in nb.cells:
+        if _is_hidden_test(cell):
+            cell.source = hidden[_nbgrader(cell)["grade_id"]]
+    return nb
+
+
+def mutate(nb, mutant):
+    for cell in nb.cells:
+        if _nbgrader(cell).get("grade_id") == mutant.cell:
+            if cell.source.count(mutant.old) != 1:
+                raise ValueError(f"mutant {mutant.name}: {mutant.old!r} is not once in cell {mutant.cell}")
+            cell.source = cell.source.replace(mutant.old, mutant.new)
+            return nb
+    raise ValueError(f"mutant {mutant.name}: no cell {mutant.cell}")
+
+
+def run(nb, stop_after=None):
+    """Run the code cells in order; return ``{exercise key: exception or None}`` for hidden tests.
+
+    Errors in other cells are kept going past, as nbgrader does. With
+    ``stop_after``, stop once the hidden test of that exercise has run.
+    """
+    keras.backend.clear_session()
+    namespace = {"__name__": "__main__"}
+    outcomes = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            exec(compile(_to_python(cell.source), "<cell>", "exec"), namespace)
+            error = None
+        except Exception as exc:  # a student's error, recorded like nbgrader does
+            error = exc
+        if _is_hidden_test(cell):
+            key = _nbgrader(cell)["grade_id"].removeprefix("test_")
+            outcomes[key] = error
+            if key == stop_after:
+                break
+    plt.close("all")
+    return outcomes

@@ -1,0 +1,57 @@
+"""Lesson 01's hidden tests pass the reference, fail the stub and every mutant."""
+import pytest
+
+from grader_tests import lesson01
+from grader_tests.exercise import CheckFailed, exercises_of
+from tests import inprocess
+from tests.inprocess import Mutant
+
+LESSON = "01_lambda_layers"
+
+MUTANTS = [
+    Mutant("doubles instead of squaring", "square_model", "return x ** 2", "return x * 2", "square_model"),
+    Mutant("divides by 256", "rescale_layer", '"float32") / 255.0', '"float32") / 256.0', "rescale_layer"),
+    Mutant("no rescaling", "rescale_layer", '"float32") / 255.0', '"float32")', "rescale_layer"),
+    Mutant("concatenates on axis 0", "rectifier_layer", "axis=-1", "axis=0", "rectifier_layer"),
+    Mutant("concatenates on axis 1", "rectifier_layer", "axis=-1", "axis=1", "rectifier_layer"),
+    Mutant("relu(x) twice", "rectifier_layer", "keras.ops.relu(-x)", "keras.ops.relu(x)", "rectifier_layer"),
+    Mutant("abs left out", "classifier", '        keras.layers.Lambda(absolute, name="absolute"),\n', "",
+           "classifier"),
+    Mutant("relu instead of abs", "classifier", 'keras.layers.Dense(128),', 'keras.layers.Dense(128, "relu"),',
+           "classifier"),
+    Mutant("no softmax", "classifier", 'Dense(10, activation="softmax")', "Dense(10)", "classifier"),
+    Mutant("no Lambda in the square model", "square_model",
+           'keras.layers.Lambda(square, name="square")', 'keras.layers.Identity()', "square_model"),
+]
+
+
+@pytest.fixture(scope="module")
+def reference_outcomes():
+    return inprocess.run(inprocess.source_notebook(LESSON))
+
+
+@pytest.fixture(scope="module")
+def stub_outcomes():
+    return inprocess.run(inprocess.release_notebook(LESSON))
+
+
+def test_every_exercise_has_one_hidden_test(reference_outcomes):
+    assert sorted(reference_outcomes) == sorted(exercises_of(lesson01))
+
+
+@pytest.mark.parametrize("key", sorted(exercises_of(lesson01)))
+def test_reference_passes(reference_outcomes, key):
+    assert reference_outcomes[key] is None, reference_outcomes[key]
+
+
+@pytest.mark.parametrize("key", sorted(exercises_of(lesson01)))
+def test_stub_fails(stub_outcomes, key):
+    assert isinstance(stub_outcomes[key], (CheckFailed, NameError)), stub_outcomes[key]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_fails(mutant):
+    nb = inprocess.mutate(inprocess.source_notebook(LESSON), mutant)
+    outcomes = inprocess.run(nb, stop_after=mutant.breaks)
+    assert isinstance(outcomes[mutant.breaks], CheckFailed), outcomes[mutant.breaks]
+    print(f"{mutant.name}: {outcomes[mutant.breaks]}")
