@@ -6,7 +6,7 @@ from course import release
 
 
 def cmd_build(args):
-    for path in release.build():
+    for path in release.build(lessons=args.lesson):
         print(f"wrote {path}")
     return 0
 
@@ -23,7 +23,9 @@ def cmd_check(args):
 def parser():
     p = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="regenerate notebooks/ from solutions/").set_defaults(run=cmd_build)
+    build = sub.add_parser("build", help="regenerate notebooks/ from solutions/")
+    build.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
+    build.set_defaults(run=cmd_build)
     sub.add_parser("check", help="fail if notebooks/ is stale or leaks a solution or hidden test").set_defaults(
         run=cmd_check)
     return p

@@ -27,21 +27,22 @@ def generate(lesson_id, release_dir, db_url):
     return path
 
 
-def build(release_dir=RELEASE_DIR, db_url=None):
-    """Clean the sources in place, then regenerate every lesson of the release.
+def build(release_dir=RELEASE_DIR, db_url=None, lessons=None):
+    """Clean the sources in place, then regenerate the release of ``lessons`` (all by default).
 
     Returns the paths of the files written. ``db_url`` is the gradebook that
     records the assignments (a throw-away one by default).
     """
     release_dir = Path(release_dir)
+    lessons = lessons or lesson_ids()
     written = []
-    for lesson_id in lesson_ids():
+    for lesson_id in lessons:
         source = SOURCE_DIR / lesson_id / notebook_name(lesson_id)
         if notebook_format.write(notebook_format.clean(notebook_format.read(source)), source):
             written.append(source)
     with tempfile.TemporaryDirectory() as scratch:
         db_url = db_url or f"sqlite:///{scratch}/gradebook.db"
-        for lesson_id in lesson_ids():
+        for lesson_id in lessons:
             written.append(generate(lesson_id, release_dir, db_url))
     for folder in release_dir.iterdir() if release_dir.exists() else ():
         if folder.is_dir() and folder.name not in lesson_ids():
