@@ -20,6 +20,18 @@ def cmd_check(args):
     return 1 if problems else 0
 
 
+def cmd_grade(args):
+    from course import grading
+
+    summary = grading.grade(args.submissions, args.out, workers=args.workers, dask_scheduler=args.dask_scheduler,
+                            force=args.force, lesson=args.lesson, seed=args.seed, time_limit=args.time_limit)
+    out = summary["out"]
+    print(f"gradebook: {out / 'gradebook.csv'}")
+    print(f"feedback:  {out / 'feedback'}")
+    print(f"summary:   {out / 'summary.md'}")
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -28,6 +40,17 @@ def parser():
     build.set_defaults(run=cmd_build)
     sub.add_parser("check", help="fail if notebooks/ is stale or leaks a solution or hidden test").set_defaults(
         run=cmd_check)
+    grade = sub.add_parser("grade", help="autograde a folder of submissions (or one notebook)")
+    grade.add_argument("submissions", help="submitted/<student>/<lesson>/*.ipynb, <student>_<lesson>.ipynb files, "
+                                           "or one notebook")
+    grade.add_argument("--out", default="grading", help="output folder (default: grading/)")
+    grade.add_argument("--workers", type=int, help="parallel submissions (default: one per core)")
+    grade.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on this Dask cluster instead")
+    grade.add_argument("--lesson", help="the lesson of a single notebook whose name does not say it")
+    grade.add_argument("--force", action="store_true", help="grade again what is already graded")
+    grade.add_argument("--seed", type=int, help="seed of the hidden inputs (default: new for each run)")
+    grade.add_argument("--time-limit", type=int, default=900, help="seconds a notebook may take (default 900)")
+    grade.set_defaults(run=cmd_grade)
     return p
 
 

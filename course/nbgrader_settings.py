@@ -7,11 +7,12 @@ the same settings at a private folder per submission.
 # Longest a single cell may run when grading: the slowest lesson's training in
 # quick mode takes well under a minute on a 2-core CPU.
 CELL_TIMEOUT_SECONDS = 300
+COURSE_ID = "custom-keras"
 
 
 def configure(c, root, db_url=None):
     c.CourseDirectory.root = str(root)
-    c.CourseDirectory.course_id = "custom-keras"
+    c.CourseDirectory.course_id = COURSE_ID
     c.CourseDirectory.source_directory = "solutions"
     c.CourseDirectory.release_directory = "notebooks"
     c.CourseDirectory.db_url = db_url or f"sqlite:///{root}/.nbgrader/gradebook.db"
@@ -28,7 +29,7 @@ def configure(c, root, db_url=None):
     c.Autograde.autograde_preprocessors = [
         "nbgrader.preprocessors.Execute",
         "course.stderr_preprocessor.StderrToStdout",
-        "nbgrader.preprocessors.ClearMetadataPreprocessor",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
         "nbgrader.preprocessors.LimitOutput",
         "nbgrader.preprocessors.SaveAutoGrades",
         "nbgrader.preprocessors.AssignLatePenalties",

@@ -1,0 +1,180 @@
+"""Grade a class: every submission in its own worker process, in parallel.
+
+Locally a thread pool keeps ``workers`` worker processes busy; with a Dask
+scheduler address the same tasks run on a Dask cluster instead (its workers
+must see this repository and the output folder at the same paths). Each
+worker writes its result file when done, so a run that is stopped and
+started again grades only what is missing.
+
+Output folder::
+
+    gradebook.csv               one row per student
+    summary.md                  what the class got wrong, per exercise
+    feedback/<student>/<lesson>.html
+    autograded/<student>/<lesson>.ipynb   graded notebooks, hidden tests removed
+    results/<lesson>/<student>.json       one per submission (the run's memory)
+"""
+import concurrent.futures
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from course import gradebook, submissions
+from course.grade_worker import write_json_atomically
+from course.lessons import REPO_ROOT, notebook_name
+from course.release import generate
+
+# A whole notebook may take this long before its worker is stopped.
+NOTEBOOK_TIME_LIMIT_SECONDS = 900
+
+
+def prepare_templates(lessons, folder):
+    """Build, for each lesson, the gradebook that autograding needs and the release notebook."""
+    templates = {}
+    for lesson in lessons:
+        db = Path(folder) / lesson / "gradebook.db"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        db.unlink(missing_ok=True)
+        release = generate(lesson, Path(folder) / "release", f"sqlite:///{db}")
+        templates[lesson] = {"template_db": str(db), "release_notebook": str(release)}
+    return templates
+
+
+def make_task(sub, out, templates, seed, time_limit):
+    return {
+        "student": sub.student,
+        "lesson": sub.lesson,
+        "notebook": str(sub.path),
+        "seed": seed,
+        "time_limit": time_limit,
+        "workdir": str(out / ".work" / sub.lesson / sub.student),
+        "result": str(out / "results" / sub.lesson / f"{sub.student}.json"),
+        "feedback": str(out / "feedback" / sub.student / f"{sub.lesson}.html"),
+        "autograded_copy": str(out / "autograded" / sub.student / notebook_name(sub.lesson)),
+        **templates[sub.lesson],
+    }
+
+
+def run_task(task):
+    """Grade one submission in a worker process; return its result.
+
+    When the worker does not finish (time limit, crash), the result is
+    written here instead, with every exercise at 0 and the reason.
+    """
+    Path(task["autograded_copy"]).parent.mkdir(parents=True, exist_ok=True)
+    task_file = Path(task["workdir"] + ".task.json")
+    write_json_atomically(task_file, task)
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course.grade_worker", str(task_file)],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        log, _ = process.communicate(timeout=task["time_limit"])
+        reason = None if process.returncode == 0 else f"the grader stopped with exit code {process.returncode}"
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        log, _ = process.communicate()
+        reason = f"grading was stopped after {task['time_limit']} s; does a cell run forever?"
+    finally:
+        try:  # the kernel and anything it started
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    result_path = Path(task["result"])
+    if reason is None and result_path.is_file():
+        result = json.loads(result_path.read_text())
+    else:
+        result = _failed_result(task, reason or "the grader wrote no result", time.monotonic() - started)
+        Path(task["workdir"] + ".log").write_bytes(log or b"")
+    shutil.rmtree(task["workdir"], ignore_errors=True)
+    task_file.unlink(missing_ok=True)
+    return result
+
+
+def _failed_result(task, reason, seconds):
+    from nbgrader.api import Gradebook
+
+    from course import feedback
+    from course.nbgrader_settings import COURSE_ID
+
+    with Gradebook(f"sqlite:///{task['template_db']}", COURSE_ID) as gb:
+        cells = [(c.name, c.max_score) for c in gb.find_notebook(task["lesson"], task["lesson"]).grade_cells]
+    result = {
+        "student": task["student"], "lesson": task["lesson"], "status": "failed", "message": reason,
+        "cells": [{"id": i, "exercise": i.removeprefix("test_"), "score": 0.0, "max": m, "message": reason}
+                  for i, m in cells],
+        "score": 0.0, "max_score": sum(m for _, m in cells), "seconds": round(seconds, 1),
+    }
+    Path(task["feedback"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(task["feedback"]).write_text(feedback.failure_page(task["student"], task["lesson"], reason, result["cells"]))
+    write_json_atomically(task["result"], result)
+    return result
+
+
+class Progress:
+    """One line per graded submission, with a count and the time left."""
+
+    def __init__(self, total, stream=sys.stdout):
+        self.total, self.done, self.started, self.stream = total, 0, time.monotonic(), stream
+
+    def update(self, result):
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        left = elapsed / self.done * (self.total - self.done)
+        bar = "#" * int(20 * self.done / self.total)
+        print(f"[{bar:<20}] {self.done}/{self.total}  {result['student']} {result['lesson']}: "
+              f"{result['score']:g}/{result['max_score']:g} ({result['status']}, {result['seconds']:.0f} s)"
+              f"  ~{left:.0f} s left", file=self.stream, flush=True)
+
+
+def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=None, seed=None,
+          time_limit=NOTEBOOK_TIME_LIMIT_SECONDS, stream=sys.stdout):
+    """Grade ``target`` (a folder of submissions or one notebook) into ``out``; return a summary dict."""
+    out = Path(out).resolve()
+    found, problems = submissions.find(target, single_lesson=lesson)
+    for problem in problems:
+        print(f"! {problem}", file=stream)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    todo = [s for s in found if force or not (out / "results" / s.lesson / f"{s.student}.json").is_file()]
+    print(f"{len(found)} submissions, {len(found) - len(todo)} already graded, {len(todo)} to grade", file=stream)
+    if todo:
+        with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
+            templates = prepare_templates(sorted({s.lesson for s in todo}), folder)
+            tasks = [make_task(s, out, templates, seed, time_limit) for s in todo]
+            _run_all(tasks, workers or os.cpu_count() or 1, dask_scheduler, Progress(len(tasks), stream))
+    results = gradebook.load_results(out / "results")
+    gradebook.write_gradebook(results, out / "gradebook.csv")
+    gradebook.write_summary(results, out / "summary.md")
+    return {"graded": len(todo), "results": results, "problems": problems, "out": out}
+
+
+def _scratch(out):
+    path = out / ".work"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _run_all(tasks, workers, dask_scheduler, progress):
+    if dask_scheduler:
+        from distributed import Client
+
+        with Client(dask_scheduler) as client:
+            _drain(client.get_executor(pure=False), tasks, progress)
+    else:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            _drain(pool, tasks, progress)
+
+
+def _drain(executor, tasks, progress):
+    futures = [executor.submit(run_task, task) for task in tasks]
+    for future in concurrent.futures.as_completed(futures):
+        progress.update(future.result())

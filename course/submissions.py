@@ -1,0 +1,96 @@
+"""Find the submissions to grade in a folder, or a single notebook.
+
+Two layouts are accepted:
+
+* nbgrader's: ``<folder>/<student>/<lesson>/<any name>.ipynb`` (the folder is
+  usually ``submitted/``);
+* flat, as a learning platform exports them: ``<folder>/<student>_<lesson>.ipynb``,
+  for example ``ada_lovelace_01_lambda_layers.ipynb``. The name must end with
+  ``_`` and a lesson id; what stands before it is the student id.
+
+A single ``.ipynb`` path is graded too (self-study); its student id is taken
+from the flat naming rule when the name follows it, else ``me``.
+"""
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.lessons import lesson_ids
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    lesson: str
+    path: Path
+
+    @property
+    def name(self):
+        return f"{self.student}/{self.lesson}"
+
+
+def _flat(path, lessons):
+    """``(student, lesson)`` from ``<student>_<lesson>.ipynb``, or None."""
+    for lesson in lessons:
+        suffix = f"_{lesson}"
+        if path.stem.endswith(suffix) and len(path.stem) > len(suffix):
+            return path.stem[: -len(suffix)], lesson
+    return None
+
+
+def naming_rule(lessons):
+    return f"name files <student>_<lesson>.ipynb, with <lesson> one of {', '.join(lessons)}"
+
+
+def find(target, lessons=None, single_lesson=None):
+    """Return ``(submissions, problems)``; problems are messages about files that were skipped."""
+    lessons = lessons or lesson_ids()
+    target = Path(target)
+    submissions, problems = [], []
+
+    def add(student, lesson, path):
+        if not STUDENT_ID.match(student):
+            problems.append(f"{path}: skipped: student id {student!r} may only use letters, digits, '.', '_', '-'")
+        else:
+            submissions.append(Submission(student, lesson, path.resolve()))
+
+    if target.is_file():
+        parsed = _flat(target, lessons)
+        if parsed:
+            add(*parsed, target)
+        elif single_lesson or len(lessons) == 1:
+            add("me", single_lesson or lessons[0], target)
+        else:
+            problems.append(f"{target}: skipped: cannot tell the lesson; {naming_rule(lessons)} or pass --lesson")
+        return submissions, problems
+    if not target.is_dir():
+        return [], [f"{target}: no such file or folder"]
+
+    for path in sorted(target.iterdir()):
+        if path.is_file() and path.suffix == ".ipynb":
+            parsed = _flat(path, lessons)
+            if parsed:
+                add(*parsed, path)
+            else:
+                problems.append(f"{path.name}: skipped: {naming_rule(lessons)}")
+        elif path.is_dir() and not path.name.startswith("."):
+            for lesson_dir in sorted(p for p in path.iterdir() if p.is_dir()):
+                notebooks = sorted(lesson_dir.glob("*.ipynb"))
+                if lesson_dir.name not in lessons:
+                    problems.append(f"{lesson_dir}: skipped: {lesson_dir.name!r} is not a lesson of this course")
+                elif len(notebooks) != 1:
+                    problems.append(f"{lesson_dir}: skipped: expected one notebook, found {len(notebooks)}")
+                else:
+                    add(path.name, lesson_dir.name, notebooks[0])
+        elif not path.name.startswith("."):
+            problems.append(f"{path.name}: skipped: not a notebook; {naming_rule(lessons)}")
+    seen = {}
+    for sub in submissions:
+        if (sub.student, sub.lesson) in seen:
+            problems.append(f"{sub.path}: skipped: a second submission of {sub.name} (kept {seen[sub.student, sub.lesson]})")
+        else:
+            seen[sub.student, sub.lesson] = sub.path
+    submissions = [s for s in submissions if seen[s.student, s.lesson] == s.path]
+    return submissions, problems
