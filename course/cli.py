@@ -32,6 +32,19 @@ def cmd_grade(args):
     return 0
 
 
+def cmd_demo(args):
+    from course import demo
+
+    summary = demo.run(args.out, lessons=args.lesson, workers=args.workers)
+    out = summary["out"]
+    print()
+    for result in sorted(summary["results"], key=lambda r: (r["lesson"], r["student"])):
+        print(f"  {result['lesson']:<22} {result['student']:<10} {result['score']:g}/{result['max_score']:g}")
+    print(f"\ngradebook: {out / 'gradebook.csv'}\nfeedback:  {out / 'feedback'}/<student>/<lesson>.html"
+          f"\nsummary:   {out / 'summary.md'}")
+    return 0
+
+
 def parser():
     p = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -40,6 +53,11 @@ def parser():
     build.set_defaults(run=cmd_build)
     sub.add_parser("check", help="fail if notebooks/ is stale or leaks a solution or hidden test").set_defaults(
         run=cmd_check)
+    demo = sub.add_parser("demo", help="build the release, grade a demo class, show where the results are")
+    demo.add_argument("--out", default="demo", help="folder for the demo class and its grades (default: demo/)")
+    demo.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
+    demo.add_argument("--workers", type=int, help="parallel submissions (default: one per core)")
+    demo.set_defaults(run=cmd_demo)
     grade = sub.add_parser("grade", help="autograde a folder of submissions (or one notebook)")
     grade.add_argument("submissions", help="submitted/<student>/<lesson>/*.ipynb, <student>_<lesson>.ipynb files, "
                                            "or one notebook")

@@ -1,9 +1,15 @@
 """Run nbgrader in-process with the course's settings and a chosen folder."""
+import warnings
+
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
 from course.nbgrader_settings import configure
+
+
+# nbgrader 0.9.6 trips SQLAlchemy 2's autoflush warnings on every autograde; they are harmless.
+warnings.filterwarnings("ignore", module="nbgrader.api")
 
 
 class NbgraderFailed(RuntimeError):

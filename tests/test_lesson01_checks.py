@@ -24,6 +24,25 @@ MUTANTS = [
            'keras.layers.Lambda(square, name="square")', 'keras.layers.Identity()', "square_model"),
 ]
 
+# Correct answers written differently: each must keep every point.
+ALTERNATIVES = [
+    Mutant("keras.ops.square", "square_model", "return x ** 2", "return keras.ops.square(x)", "square_model"),
+    Mutant("x * x", "square_model", "return x ** 2", "return x * x", "square_model"),
+    Mutant("multiplies by 1/255", "rescale_layer", '"float32") / 255.0', '"float32") * (1.0 / 255.0)',
+           "rescale_layer"),
+    Mutant("keras.ops.divide", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
+           'keras.ops.divide(keras.ops.cast(x, "float32"), 255.0)', "rescale_layer"),
+    Mutant("tf ops for the rectifier", "rectifier_layer",
+           "return keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1)",
+           "import tensorflow as tf\n    return tf.concat([tf.nn.relu(x), tf.nn.relu(-x)], axis=-1)", "rectifier_layer"),
+    Mutant("maximum instead of relu", "rectifier_layer",
+           "keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1)",
+           "keras.ops.concatenate([keras.ops.maximum(x, 0.0), keras.ops.maximum(-x, 0.0)], axis=-1)",
+           "rectifier_layer"),
+    Mutant("softmax as a separate layer", "classifier", 'keras.layers.Dense(10, activation="softmax"),',
+           'keras.layers.Dense(10), keras.layers.Softmax(),', "classifier"),
+]
+
 
 @pytest.fixture(scope="module")
 def reference_outcomes():
@@ -55,3 +74,10 @@ def test_mutant_fails(mutant):
     outcomes = inprocess.run(nb, stop_after=mutant.breaks)
     assert isinstance(outcomes[mutant.breaks], CheckFailed), outcomes[mutant.breaks]
     print(f"{mutant.name}: {outcomes[mutant.breaks]}")
+
+
+@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda m: m.name)
+def test_alternative_passes(alternative):
+    nb = inprocess.mutate(inprocess.source_notebook(LESSON), alternative)
+    outcomes = inprocess.run(nb, stop_after=alternative.breaks)
+    assert outcomes[alternative.breaks] is None, outcomes[alternative.breaks]

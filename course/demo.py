@@ -1,0 +1,55 @@
+"""The demo class: what an instructor sees before grading a real one.
+
+For every lesson it makes three submissions (the reference solution, the
+untouched release, and one with the first half of the exercises done),
+grades them in parallel and points at the gradebook and feedback.
+"""
+import shutil
+from pathlib import Path
+
+from course import grading, notebook_format, release
+from course.lessons import RELEASE_DIR, SOURCE_DIR, lesson_ids, notebook_name
+
+
+def _answer_ids(nb):
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def half_done(lesson):
+    """The release with the first half of its answer cells solved."""
+    source = notebook_format.read(SOURCE_DIR / lesson / notebook_name(lesson))
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = notebook_format.read(RELEASE_DIR / lesson / notebook_name(lesson))
+    ids = _answer_ids(nb)
+    done = set(ids[: len(ids) // 2])
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") in done:
+            cell.source = answers[cell.metadata["nbgrader"]["grade_id"]]
+    return nb
+
+
+def make_class(folder, lessons):
+    """Write the demo submissions in nbgrader's layout; return the ``submitted`` folder."""
+    submitted = Path(folder) / "submitted"
+    shutil.rmtree(submitted, ignore_errors=True)
+    for lesson in lessons:
+        name = notebook_name(lesson)
+        for student, nb in (
+            ("reference", notebook_format.read(SOURCE_DIR / lesson / name)),
+            ("blank", notebook_format.read(RELEASE_DIR / lesson / name)),
+            ("half_done", half_done(lesson)),
+        ):
+            path = submitted / student / lesson / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            notebook_format.write(nb, path)
+    return submitted
+
+
+def run(folder="demo", lessons=None, workers=None, stream=None):
+    lessons = lessons or lesson_ids()
+    release.build()
+    submitted = make_class(folder, lessons)
+    kwargs = {"stream": stream} if stream else {}
+    return grading.grade(submitted, Path(folder) / "grading", workers=workers, force=True, **kwargs)

@@ -1,0 +1,51 @@
+"""Make submissions for grading tests from a lesson's reference, stub and mutants."""
+import importlib
+from collections import defaultdict
+
+from course import notebook_format
+from course.lessons import RELEASE_DIR, SOURCE_DIR, notebook_name
+from tests import inprocess
+
+
+def lesson_tests(lesson):
+    """The lesson's ``tests/test_lessonNN_checks.py`` module (MUTANTS, ALTERNATIVES)."""
+    return importlib.import_module(f"tests.test_lesson{lesson[:2]}_checks")
+
+
+def mutant_rounds(mutants):
+    """Group mutants so that no two in a round target the same exercise or change the same cell."""
+    rounds = []
+    for mutant in mutants:
+        for round_ in rounds:
+            if all(m.breaks != mutant.breaks and m.cell != mutant.cell for m in round_):
+                round_.append(mutant)
+                break
+        else:
+            rounds.append([mutant])
+    return rounds
+
+
+def apply_all(nb, mutants):
+    """Apply replacements to one notebook; mutants on one cell are applied in turn."""
+    by_cell = defaultdict(list)
+    for mutant in mutants:
+        by_cell[mutant.cell].append(mutant)
+    for group in by_cell.values():
+        for mutant in group:
+            inprocess.mutate(nb, mutant)
+    return nb
+
+
+def write(nb, folder, student, lesson):
+    path = folder / student / lesson / notebook_name(lesson)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    notebook_format.write(nb, path)
+    return path
+
+
+def reference(lesson):
+    return notebook_format.read(SOURCE_DIR / lesson / notebook_name(lesson))
+
+
+def blank(lesson):
+    return notebook_format.read(RELEASE_DIR / lesson / notebook_name(lesson))
