@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from course import release
+from course import grading, release
 
 
 def cmd_build(args):
@@ -21,10 +21,9 @@ def cmd_check(args):
 
 
 def cmd_grade(args):
-    from course import grading
-
     summary = grading.grade(args.submissions, args.out, workers=args.workers, dask_scheduler=args.dask_scheduler,
-                            force=args.force, lesson=args.lesson, seed=args.seed, time_limit=args.time_limit)
+                            force=args.force, lesson=args.lesson, seed=args.seed,
+                            limits=grading.Limits(args.time_limit, args.cell_timeout, args.memory_limit))
     out = summary["out"]
     print(f"gradebook: {out / 'gradebook.csv'}")
     print(f"feedback:  {out / 'feedback'}")
@@ -67,7 +66,13 @@ def parser():
     grade.add_argument("--lesson", help="the lesson of a single notebook whose name does not say it")
     grade.add_argument("--force", action="store_true", help="grade again what is already graded")
     grade.add_argument("--seed", type=int, help="seed of the hidden inputs (default: new for each run)")
-    grade.add_argument("--time-limit", type=int, default=900, help="seconds a notebook may take (default 900)")
+    limits = grading.Limits()
+    grade.add_argument("--time-limit", type=int, default=limits.notebook_seconds, metavar="SECONDS",
+                       help=f"wall-clock limit of one notebook (default {limits.notebook_seconds})")
+    grade.add_argument("--cell-timeout", type=int, default=limits.cell_seconds, metavar="SECONDS",
+                       help=f"limit of one cell (default {limits.cell_seconds})")
+    grade.add_argument("--memory-limit", type=float, default=limits.memory_gb, metavar="GB",
+                       help=f"memory a student kernel may use (default {limits.memory_gb:g})")
     grade.set_defaults(run=cmd_grade)
     return p
 

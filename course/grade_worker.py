@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -138,8 +139,19 @@ def autograde(task, work, db_url, cells):
         "PYTHONPATH": str(REPO_ROOT),
         "MPLBACKEND": "Agg",
     })
-    api = make_api(work, db_url)
-    outcome = api.autograde(lesson, student, force=True, create=True)
+    kernel_folder = work / "submitted" / student / lesson
+    evidence_dir.mkdir()
+    with tempfile.TemporaryDirectory(prefix="kernel-") as runtime:  # short: Unix socket paths are limited
+        os.environ["JUPYTER_RUNTIME_DIR"] = runtime
+        sandbox = {"hidden": [REPO_ROOT, *task["hidden"]],
+                   "readable": [REPO_ROOT / "utils", REPO_ROOT / "grader_tests"],
+                   "writable": [kernel_folder, evidence_dir, runtime], "workdir": kernel_folder,
+                   "memory_limit_gb": task["limits"]["memory_gb"]}
+        api = make_api(work, db_url, sandbox=sandbox, cell_timeout=task["limits"]["cell_seconds"],
+                       release_notebook=task["release_notebook"])
+        outcome = api.autograde(lesson, student, force=True, create=True)
+    Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(task["log"]).write_text(outcome.get("log", ""))
     autograded = work / "autograded" / student / lesson / notebook_name(lesson)
     if not outcome.get("success") or not autograded.is_file():
         return {"status": "failed", "message": "nbgrader could not run the notebook. "
@@ -177,7 +189,20 @@ def autograde(task, work, db_url, cells):
     return {"cells": fields}
 
 
+def die_with_parent():
+    """Ask Linux to kill this worker if the grading run that started it dies, so that a
+    stopped run leaves no worker behind to write a result while the next run grades."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent was already gone
+            raise SystemExit(1)
+
+
 def main(argv=None):
+    die_with_parent()
     argv = sys.argv[1:] if argv is None else argv
     task = json.loads(Path(argv[0]).read_text())
     grade(task)

@@ -13,6 +13,7 @@ Output folder::
     feedback/<student>/<lesson>.html
     autograded/<student>/<lesson>.ipynb   graded notebooks, hidden tests removed
     results/<lesson>/<student>.json       one per submission (the run's memory)
+    logs/<lesson>/<student>.log           nbgrader's log of that submission
 """
 import concurrent.futures
 import json
@@ -24,15 +25,25 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import gradebook, submissions
+from course import gradebook, sandbox, submissions
 from course.grade_worker import write_json_atomically
 from course.lessons import REPO_ROOT, notebook_name
+from course.nbgrader_settings import CELL_TIMEOUT_SECONDS
 from course.release import generate
 
-# A whole notebook may take this long before its worker is stopped.
-NOTEBOOK_TIME_LIMIT_SECONDS = 900
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use: wall-clock seconds for the whole notebook and
+    for one cell, and memory for its kernel."""
+
+    notebook_seconds: int = 900
+    cell_seconds: int = CELL_TIMEOUT_SECONDS
+    memory_gb: float = sandbox.DEFAULT_MEMORY_LIMIT_GB
 
 
 def prepare_templates(lessons, folder):
@@ -47,15 +58,17 @@ def prepare_templates(lessons, folder):
     return templates
 
 
-def make_task(sub, out, templates, seed, time_limit):
+def make_task(sub, out, templates, seed, limits, hidden):
     return {
         "student": sub.student,
         "lesson": sub.lesson,
         "notebook": str(sub.path),
         "seed": seed,
-        "time_limit": time_limit,
+        "limits": asdict(limits),
+        "hidden": [str(p) for p in hidden],
         "workdir": str(out / ".work" / sub.lesson / sub.student),
         "result": str(out / "results" / sub.lesson / f"{sub.student}.json"),
+        "log": str(out / "logs" / sub.lesson / f"{sub.student}.log"),
         "feedback": str(out / "feedback" / sub.student / f"{sub.lesson}.html"),
         "autograded_copy": str(out / "autograded" / sub.student / notebook_name(sub.lesson)),
         **templates[sub.lesson],
@@ -78,12 +91,12 @@ def run_task(task):
         cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
-        log, _ = process.communicate(timeout=task["time_limit"])
+        log, _ = process.communicate(timeout=task["limits"]["notebook_seconds"])
         reason = None if process.returncode == 0 else f"the grader stopped with exit code {process.returncode}"
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         log, _ = process.communicate()
-        reason = f"grading was stopped after {task['time_limit']} s; does a cell run forever?"
+        reason = f"grading was stopped after {task['limits']['notebook_seconds']} s; does a cell run forever?"
     finally:
         try:  # the kernel and anything it started
             os.killpg(process.pid, signal.SIGKILL)
@@ -137,9 +150,15 @@ class Progress:
 
 
 def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=None, seed=None,
-          time_limit=NOTEBOOK_TIME_LIMIT_SECONDS, stream=sys.stdout):
-    """Grade ``target`` (a folder of submissions or one notebook) into ``out``; return a summary dict."""
+          limits=Limits(), stream=sys.stdout):
+    """Grade ``target`` (a folder of submissions or one notebook) into ``out``; return a summary dict.
+
+    Student kernels see neither ``out`` nor the submissions' folder (see :mod:`course.sandbox`).
+    """
     out = Path(out).resolve()
+    target = Path(target).resolve()
+    if not sandbox.bubblewrap_works():
+        print("! bubblewrap (bwrap) is not usable here: student kernels run without a sandbox", file=stream)
     found, problems = submissions.find(target, single_lesson=lesson)
     for problem in problems:
         print(f"! {problem}", file=stream)
@@ -149,7 +168,8 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
     if todo:
         with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
             templates = prepare_templates(sorted({s.lesson for s in todo}), folder)
-            tasks = [make_task(s, out, templates, seed, time_limit) for s in todo]
+            hidden = [out, target if target.is_dir() else target.parent]
+            tasks = [make_task(s, out, templates, seed, limits, hidden) for s in todo]
             _run_all(tasks, workers or os.cpu_count() or 1, dask_scheduler, Progress(len(tasks), stream))
     results = gradebook.load_results(out / "results")
     gradebook.write_gradebook(results, out / "gradebook.csv")

@@ -16,11 +16,21 @@ class NbgraderFailed(RuntimeError):
     """nbgrader reported a failure; the message holds its log."""
 
 
-def make_api(root, db_url=None, **directories):
+def make_api(root, db_url=None, sandbox=None, cell_timeout=None, release_notebook=None, **directories):
     """An ``NbGraderAPI`` rooted at ``root``; ``directories`` override
-    ``CourseDirectory`` folders, e.g. ``release_directory="/tmp/out"``."""
+    ``CourseDirectory`` folders, e.g. ``release_directory="/tmp/out"``;
+    ``sandbox`` holds the arguments of :func:`course.sandbox.configure`;
+    ``release_notebook`` is what deleted cells are restored from when autograding."""
     config = Config()
     configure(config, root, db_url)
+    if cell_timeout is not None:
+        config.Execute.timeout = cell_timeout
+    if release_notebook is not None:
+        config.RestoreDeletedCells.release_notebook = str(release_notebook)
+    if sandbox is not None:
+        from course import sandbox as kernel_sandbox
+
+        kernel_sandbox.configure(config, **sandbox)
     for name, value in directories.items():
         config.CourseDirectory[name] = str(value)
     coursedir = CourseDirectory(config=config)

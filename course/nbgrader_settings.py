@@ -20,7 +20,8 @@ def configure(c, root, db_url=None):
     c.IncludeHeaderFooter.header = ""
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.ClearSolutions.enforce_metadata = True
-    # A student who deletes a graded cell is still graded: the cell comes back.
+    # A student who deletes a graded cell is still graded: the cell comes back
+    # (course.restore_cells does it for every cell; nbgrader's own step is the safety net).
     c.OverwriteCells.add_missing_cells = True
     c.Execute.timeout = CELL_TIMEOUT_SECONDS
     c.Execute.interrupt_on_timeout = True
@@ -33,6 +34,14 @@ def configure(c, root, db_url=None):
         "nbgrader.preprocessors.LimitOutput",
         "nbgrader.preprocessors.SaveAutoGrades",
         "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+    c.Autograde.sanitize_preprocessors = [
+        "nbgrader.preprocessors.ClearOutput",
+        "nbgrader.preprocessors.DeduplicateIds",
+        "nbgrader.preprocessors.OverwriteKernelspec",
+        "course.restore_cells.RestoreDeletedCells",
+        "nbgrader.preprocessors.OverwriteCells",
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
     c.Autograde.create_student = True

@@ -60,8 +60,8 @@ def find(target, lessons=None, single_lesson=None):
         parsed = _flat(target, lessons)
         if parsed:
             add(*parsed, target)
-        elif single_lesson or len(lessons) == 1:
-            add("me", single_lesson or lessons[0], target)
+        elif single_lesson or target.stem in lessons or len(lessons) == 1:
+            add("me", single_lesson or (target.stem if target.stem in lessons else lessons[0]), target)
         else:
             problems.append(f"{target}: skipped: cannot tell the lesson; {naming_rule(lessons)} or pass --lesson")
         return submissions, problems

@@ -43,6 +43,13 @@ def write(nb, folder, student, lesson):
     return path
 
 
+def write_flat(nb, folder, student, lesson):
+    """Write ``<folder>/<student>_<lesson>.ipynb``, as a learning platform exports it."""
+    path = folder / f"{student}_{lesson}.ipynb"
+    notebook_format.write(nb, path)
+    return path
+
+
 def reference(lesson):
     return notebook_format.read(SOURCE_DIR / lesson / notebook_name(lesson))
 

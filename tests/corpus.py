@@ -1,0 +1,205 @@
+"""Bad submissions of lesson 01, each with what its grade must be.
+
+Every case is a function that writes one submission file and returns the
+exercises that must score 0 (all others must keep full marks). Cases start
+from the reference solution, so a lost point elsewhere is the grader's
+fault, or from the blank release (``ALL``: every exercise must fail), for
+cheats that try to pass without an answer.
+"""
+import json
+
+import nbformat
+
+from course import notebook_format
+from tests import classroom
+
+LESSON = "01_lambda_layers"
+ALL = frozenset({"square_model", "rescale_layer", "rectifier_layer", "classifier"})
+NONE = frozenset()
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _replace_answer(nb, grade_id, source):
+    _cell(nb, grade_id).source = source
+    return nb
+
+
+def _prepend(nb, grade_id, code):
+    cell = _cell(nb, grade_id)
+    cell.source = code + "\n" + cell.source
+    return nb
+
+
+def _save(nb, path):
+    notebook_format.write(nb, path)
+
+
+def syntax_error(path):
+    _save(_replace_answer(classroom.reference(LESSON), "square_model", "def square(x)\n    return x ** 2"), path)
+    return {"square_model"}
+
+
+def exception(path):
+    _save(_prepend(classroom.reference(LESSON), "rectifier_layer", "raise ValueError('not today')"), path)
+    return {"rectifier_layer"}
+
+
+def infinite_loop(path):
+    _save(_prepend(classroom.reference(LESSON), "square_model", "while True:\n    pass"), path)
+    return {"square_model"}
+
+
+def crashed_kernel(path):
+    _save(_prepend(classroom.reference(LESSON), "classifier", "import os\nos._exit(1)"), path)
+    return {"classifier"}
+
+
+def memory_bomb(path):
+    bomb = "hoard = []\nwhile True:\n    hoard.append(bytearray(2**27))"
+    _save(_prepend(classroom.reference(LESSON), "rescale_layer", bomb), path)
+    return {"rescale_layer", "classifier"}  # the classifier uses the rescale layer
+
+
+def deleted_graded_cells(path):
+    nb = classroom.reference(LESSON)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "test_rescale_layer"]
+    _save(nb, path)
+    return NONE
+
+
+def deleted_answer_cell(path):
+    nb = classroom.reference(LESSON)
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "square_model"]
+    _save(nb, path)
+    return {"square_model"}
+
+
+def edited_test_cells(path):
+    nb = classroom.blank(LESSON)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.source = "pass"
+    _save(nb, path)
+    return ALL
+
+
+def stripped_metadata(path):
+    """Test cells without nbgrader metadata and with new ids: nbgrader no longer
+    sees them as tests, so it must put the real ones back."""
+    nb = classroom.blank(LESSON)
+    for i, cell in enumerate(nb.cells):
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.metadata = {}
+            cell.source = "pass"
+        cell.id = f"renamed-{i}"
+    _save(nb, path)
+    return ALL
+
+
+def invalid_json(path):
+    path.write_text('{"cells": [ this is not json')
+    return ALL
+
+
+def empty_file(path):
+    path.write_text("")
+    return ALL
+
+
+def giant_output(path):
+    _save(_prepend(classroom.reference(LESSON), "square_model", "for _ in range(200_000):\n    print('x' * 500)"),
+          path)
+    return NONE
+
+
+def patched_checks(path):
+    cheat = ("import grader_tests.exercise as exercise\n"
+             "exercise.Exercise.check = lambda self, *answers: None\n"
+             "from grader_tests import lesson01\n"
+             "for name in ('square_model', 'rescale_layer', 'rectifier_layer', 'classifier'):\n"
+             "    getattr(lesson01, name).check = lambda *answers: None")
+    _save(_prepend(classroom.blank(LESSON), "square_model", cheat), path)
+    return ALL
+
+
+def patched_assert_and_numpy(path):
+    cheat = ("import builtins, numpy as np\n"
+             "np.allclose = lambda *a, **k: True\n"
+             "np.testing.assert_allclose = lambda *a, **k: None\n"
+             "np.array_equal = lambda *a, **k: True\n"
+             "builtins.AssertionError = type('Nothing', (Exception,), {})\n"
+             "import grader_tests.expect as expect\n"
+             "for name in dir(expect):\n"
+             "    if not name.startswith('_') and callable(getattr(expect, name)):\n"
+             "        setattr(expect, name, lambda *a, **k: None)")
+    _save(_prepend(classroom.blank(LESSON), "square_model", cheat), path)
+    return ALL
+
+
+def always_equal_objects(path):
+    """Answers that are objects claiming to equal anything."""
+    cheat = ("class Anything:\n"
+             "    def __eq__(self, other): return True\n"
+             "    def __ne__(self, other): return False\n"
+             "    def __call__(self, *a, **k): return self\n"
+             "    def __getattr__(self, name): return self\n"
+             "    def __array__(self, *a, **k): raise TypeError('no')\n"
+             "def make_square_model(): return Anything()\n"
+             "def make_rescale_layer(): return Anything()\n"
+             "def make_rectifier_layer(): return Anything()\n"
+             "def make_classifier(): return Anything()\n")
+    nb = classroom.blank(LESSON)
+    for grade_id in ALL:
+        _replace_answer(nb, grade_id, cheat)
+    _save(nb, path)
+    return ALL
+
+
+def prefilled_outputs(path):
+    nb = classroom.blank(LESSON)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            points = cell.metadata["nbgrader"]["points"]
+            cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": str(points)},
+                                                   execution_count=1)]
+            cell.execution_count = 1
+    _save(nb, path)
+    return ALL
+
+
+def writes_results(path):
+    """Looks for results, gradebooks, other students' submissions and solutions
+    around its folder and in the repository, overwrites what it finds, and
+    forges its hidden tests' evidence."""
+    forged = json.dumps({"student": "cheater", "score": 10})
+    cheat = (
+        "import os, pathlib, grader_tests\n"
+        f"forged = {forged!r}\n"
+        "here = pathlib.Path.cwd()\n"
+        "roots = [p for p in here.parents if len(p.parts) > 3] + [pathlib.Path(grader_tests.__file__).parents[1]]\n"
+        "seen = set()\n"
+        "for root in roots:\n"
+        "    for pattern in ('**/results/**/*.json', '**/gradebook*.db', '**/*_01_lambda_layers.ipynb',\n"
+        "                    '**/solutions/**/*.ipynb'):\n"
+        "        for found in root.glob(pattern):\n"
+        "            if here not in found.parents:\n"
+        "                seen.add(str(found))\n"
+        "                try:\n"
+        "                    found.write_text(forged)\n"
+        "                except OSError:\n"
+        "                    pass\n"
+        "evidence = os.environ.get('COURSE_EVIDENCE_DIR')\n"
+        "if evidence:\n"
+        "    for key in ('square_model', 'rescale_layer', 'rectifier_layer', 'classifier'):\n"
+        "        pathlib.Path(evidence, key + '.npz').write_bytes(b'forged')\n"
+        "print('files the cheat could see:', sorted(seen))")
+    _save(_prepend(classroom.blank(LESSON), "square_model", cheat), path)
+    return ALL
+
+
+CASES = [syntax_error, exception, infinite_loop, crashed_kernel, memory_bomb, deleted_graded_cells,
+         deleted_answer_cell, edited_test_cells, stripped_metadata, invalid_json, empty_file, giant_output,
+         patched_checks, patched_assert_and_numpy, always_equal_objects, prefilled_outputs, writes_results]

@@ -1,0 +1,104 @@
+"""A class full of bad submissions (see ``tests/corpus.py``) is graded in one run,
+in a flat folder as a learning platform exports it: every submission gets a
+grade and a feedback line, the good students beside them are graded right,
+nothing outside a submission's own folder changes, and the run finishes."""
+import hashlib
+import html
+import re
+
+import pytest
+
+from course import grading, sandbox
+from tests import classroom, corpus
+
+GOOD = ["good_first", "good_last"]
+LIMITS = grading.Limits(notebook_seconds=600, cell_seconds=45, memory_gb=3)
+
+
+def _hidden_test_lines():
+    source = "\n".join(c.source for c in classroom.reference(corpus.LESSON).cells)
+    regions = re.findall(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", source, re.S)
+    lines = [line.strip() for region in regions for line in region.splitlines() if line.strip()]
+    assert lines
+    return lines
+
+
+def _fingerprints(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("lms")
+    export = folder / "export"
+    export.mkdir()
+    expected = {}
+    for name in GOOD:
+        classroom.write_flat(classroom.reference(corpus.LESSON), export, name, corpus.LESSON)
+        expected[name] = corpus.NONE
+    for case in corpus.CASES:
+        expected[case.__name__] = case(export / f"{case.__name__}_{corpus.LESSON}.ipynb")
+    (export / "notes.ipynb").write_text("{}")
+    before = _fingerprints(export)
+    summary = grading.grade(export, folder / "out", workers=2, limits=LIMITS, seed=7)
+    results = {r["student"]: r for r in summary["results"]}
+    return expected, results, summary, before, _fingerprints(export), folder / "out"
+
+
+CASES = GOOD + [case.__name__ for case in corpus.CASES]
+
+
+@pytest.mark.parametrize("student", CASES)
+def test_each_submission_gets_the_grade_it_deserves(graded, student):
+    expected, results, *_ = graded
+    result = results[student]
+    for cell in result["cells"]:
+        if cell["exercise"] in expected[student]:
+            assert cell["score"] == 0, cell
+            assert cell["message"], cell
+        else:
+            assert cell["score"] == cell["max"], (cell, result["message"])
+
+
+@pytest.mark.parametrize("student", CASES)
+def test_each_submission_has_a_feedback_page_without_hidden_tests(graded, student):
+    *_, out = graded
+    page = (out / "feedback" / student / f"{corpus.LESSON}.html").read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    submitted = (out.parent / "export" / f"{student}_{corpus.LESSON}.ipynb").read_text()
+    assert not [line for line in _hidden_test_lines() if line in text and line not in submitted]
+    assert len(page) < 3_000_000
+
+
+def test_failures_are_explained(graded):
+    _, results, *_, out = graded
+    messages = {student: " ".join(c["message"] for c in r["cells"]) + r["message"] for student, r in results.items()}
+    assert "not a valid Jupyter notebook" in messages["invalid_json"]
+    assert "not a valid Jupyter notebook" in messages["empty_file"]
+
+    def page(student):
+        return (out / "feedback" / student / f"{corpus.LESSON}.html").read_text()
+
+    assert "CellTimeoutError" in page("infinite_loop")
+    assert "kernel died" in page("crashed_kernel")
+    assert "MemoryError" in page("memory_bomb")
+
+
+def test_misnamed_files_are_reported_and_skipped(graded):
+    _, results, summary, *_ = graded
+    assert "notes" not in results
+    assert any("notes.ipynb" in p and "<student>_<lesson>.ipynb" in p for p in summary["problems"])
+
+
+def test_submissions_cannot_change_files_outside_their_folder(graded):
+    _, results, _, before, after, out = graded
+    assert after == before
+    assert results["writes_results"]["score"] == 0
+    assert "cheater" not in (out / "gradebook.csv").read_text()
+
+
+@pytest.mark.skipif(not sandbox.bubblewrap_works(), reason="bubblewrap is not usable here")
+def test_sandboxed_kernels_see_no_other_submission(graded):
+    *_, out = graded
+    autograded = (out / "autograded" / "writes_results" / f"{corpus.LESSON}.ipynb").read_text()
+    assert "files the cheat could see: []" in autograded
