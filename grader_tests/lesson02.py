@@ -1,0 +1,388 @@
+"""Hidden tests of lesson 02, class-based custom layers.
+
+The answers are layer classes (and one model builder), so the probes make
+fresh layers of sizes the student never saw, build them, put known weights in
+them and record what comes out. Weights are matched by shape, never by name
+or creation order, so any correct layout of the class passes.
+"""
+import keras
+import numpy as np
+
+from grader_tests import expect
+from grader_tests.exercise import Exercise
+
+
+def _numpy(value):
+    """A NumPy copy of a tensor or a variable (a variable may change later)."""
+    return np.array(keras.ops.convert_to_numpy(value), copy=True)
+
+
+def _relu(x):
+    return np.maximum(x, 0.0)
+
+
+ACTIVATIONS = {"linear": lambda x: x, "relu": _relu, "tanh": np.tanh}
+
+
+def _weight_evidence(layer, prefix):
+    """Count, trainability and shapes of a layer's weights, as numbers."""
+    evidence = {
+        f"{prefix}_weights": len(layer.weights),
+        f"{prefix}_trainable": len(layer.trainable_weights),
+        f"{prefix}_params": layer.count_params() if layer.built else 0,
+    }
+    for i, weight in enumerate(layer.weights):
+        evidence[f"{prefix}_shape{i}"] = np.array(weight.shape, dtype=np.int64)
+    return evidence
+
+
+def _shapes(evidence, prefix):
+    count = int(evidence[f"{prefix}_weights"])
+    return sorted(tuple(int(n) for n in evidence[f"{prefix}_shape{i}"]) for i in range(count))
+
+
+def _assign_by_shape(layer, values):
+    """Give every weight of ``layer`` whose shape is a key of ``values`` that value."""
+    for weight in layer.weights:
+        if tuple(weight.shape) in values:
+            weight.assign(values[tuple(weight.shape)])
+
+
+class SimpleDense(Exercise):
+    key = "simple_dense"
+    title = "Exercise 1 (SimpleDense)"
+    activations = (None, "relu", "tanh")
+
+    def inputs(self, rng):
+        width = int(rng.integers(3, 7))
+        units = width + int(rng.integers(1, 4))
+        return {
+            "x": rng.normal(size=(5, width)).astype("float32"),
+            "kernel": rng.normal(scale=0.6, size=(width, units)).astype("float32"),
+            "bias": rng.normal(scale=0.6, size=(units,)).astype("float32"),
+        }
+
+    def probe(self, inputs, layer_class):
+        width, units = inputs["kernel"].shape
+        known = {(width, units): inputs["kernel"], (units,): inputs["bias"]}
+        evidence = {}
+        for activation in self.activations:
+            name = activation or "linear"
+            layer = layer_class(units, activation=activation)
+            evidence[f"{name}_before_build"] = len(layer.weights)
+            layer.build((None, width))
+            evidence.update(_weight_evidence(layer, name))
+            if _shapes(evidence, name) != sorted(known):
+                return evidence  # calling it would only fail; the judge names the wrong weights
+            _assign_by_shape(layer, known)
+            evidence[f"{name}_output"] = layer(inputs["x"])
+            evidence[f"{name}_again"] = layer(inputs["x"])
+        config = layer_class(units, activation="relu").get_config()
+        evidence["config_units"] = config.get("units", -1)
+        if evidence["config_units"] != units:
+            return evidence  # from_config would only fail; the judge names the missing setting
+        clone = layer_class.from_config(config)
+        clone.build((None, width))
+        _assign_by_shape(clone, known)
+        evidence["clone_output"] = clone(inputs["x"])
+        return evidence
+
+    def judge(self, inputs, evidence):
+        width, units = inputs["kernel"].shape
+        for activation in self.activations:
+            name = activation or "linear"
+            expect.equal(self.title, f"the number of weights of a new layer (activation={activation!r}), "
+                         "before build", evidence[f"{name}_before_build"], 0,
+                         "Create the weights in build(), where the input width is known.")
+            expect.equal(self.title, f"the number of weights after build (activation={activation!r})",
+                         evidence[f"{name}_weights"], 2,
+                         "build() should add two weights with self.add_weight: the kernel and the bias.")
+            expect.equal(self.title, "the weight shapes after build((None, n))", str(_shapes(evidence, name)),
+                         str(sorted([(width, units), (units,)])),
+                         "The kernel is (input_shape[-1], units) and the bias (units,).")
+            expect.equal(self.title, "the number of trainable weights", evidence[f"{name}_trainable"], 2,
+                         "Kernel and bias are trainable (the default of add_weight).")
+            want = ACTIVATIONS[name](inputs["x"] @ inputs["kernel"] + inputs["bias"])
+            expect.close(self.title, f"the output with activation={activation!r} and known weights",
+                         evidence[f"{name}_output"], want,
+                         "call should return self.activation(x @ kernel + bias): bias included, "
+                         "activation applied.", atol=1e-4, rtol=1e-4)
+            expect.close(self.title, "the output of a second call on the same input", evidence[f"{name}_again"],
+                         want, "Calling the layer again must reuse the same weights.", atol=1e-4, rtol=1e-4)
+        expect.equal(self.title, "get_config()['units']", evidence["config_units"], units,
+                     "get_config should add units (and activation) to super().get_config().")
+        expect.close(self.title, "the output of SimpleDense.from_config(layer.get_config()) with relu",
+                     evidence["clone_output"], _relu(inputs["x"] @ inputs["kernel"] + inputs["bias"]),
+                     "get_config should also hold the activation, e.g. keras.activations.serialize(...).",
+                     atol=1e-4, rtol=1e-4)
+
+
+class PreProcess(Exercise):
+    key = "preprocess"
+    title = "Exercise 2 (PreProcess)"
+
+    def inputs(self, rng):
+        images = rng.integers(0, 256, size=(4, 28, 28), dtype=np.uint8)
+        images[0, 0, :3] = (0, 255, 128)
+        height, width = (int(n) for n in rng.integers(3, 9, size=2))
+        return {"images": images, "small": rng.integers(0, 256, size=(3, height, width), dtype=np.uint8)}
+
+    def probe(self, inputs, layer_class):
+        layer = layer_class()
+        output = layer(inputs["images"])
+        small = inputs["small"]
+        model = keras.Sequential([keras.Input(shape=small.shape[1:], dtype="uint8"), layer_class()])
+        return {
+            "output": output,
+            "float32": keras.backend.standardize_dtype(output.dtype) == "float32",
+            "weights": len(layer.weights),
+            "small": layer_class()(small),
+            "model_shape": [-1 if n is None else n for n in model.output_shape],
+            "model_output": model(small),
+        }
+
+    def judge(self, inputs, evidence):
+        hint = "Flatten every image to one row: keras.ops.reshape(x, (-1, math.prod(inputs.shape[1:])))."
+        expect.equal(self.title, "the number of weights", evidence["weights"], 0, "PreProcess needs no weights.")
+        for name in ("images", "small"):
+            images = inputs[name]
+            want = images.reshape(len(images), -1) / 255.0
+            got = evidence["output" if name == "images" else "small"]
+            expect.shape(self.title, f"the output for images of shape {images.shape}", np.shape(got), want.shape,
+                         hint)
+            expect.close(self.title, f"the output for images of shape {images.shape}", got, want,
+                         "Pixel 0 should become 0.0 and pixel 255 exactly 1.0: cast to float32, divide by 255.",
+                         atol=1e-6, rtol=1e-6)
+        expect.equal(self.title, "the output dtype is float32", evidence["float32"], True,
+                     'Cast with keras.ops.cast(inputs, "float32").')
+        small = inputs["small"]
+        expect.equal(self.title, "the output shape inside a model", evidence["model_shape"],
+                     [-1, small.shape[1] * small.shape[2]],
+                     "While Keras builds a model the batch size is None: reshape to (-1, row length) with the "
+                     "row length known, math.prod(inputs.shape[1:]).")
+        expect.close(self.title, "the output inside a model", evidence["model_output"],
+                     small.reshape(len(small), -1) / 255.0, hint, atol=1e-6, rtol=1e-6)
+
+
+class ComputeSum(Exercise):
+    key = "compute_sum"
+    title = "Exercise 3 (ComputeSum)"
+
+    def inputs(self, rng):
+        width = int(rng.integers(2, 7))
+        batches = [rng.normal(size=(int(rng.integers(2, 9)), width)).astype("float32") for _ in range(3)]
+        other = rng.normal(size=(4, width + int(rng.integers(1, 4)))).astype("float32")
+        return {"batch0": batches[0], "batch1": batches[1], "batch2": batches[2], "other": other}
+
+    def probe(self, inputs, layer_class):
+        layer = layer_class()
+        evidence = {"before_build": len(layer.weights)}
+        for i in range(3):
+            evidence[f"output{i}"] = _numpy(layer(inputs[f"batch{i}"]))
+        evidence.update(_weight_evidence(layer, "state"))
+        evidence["non_trainable"] = len(layer.non_trainable_weights)
+        if layer.weights:
+            evidence["state"] = _numpy(layer.weights[0])
+        other = layer_class()
+        other.build((None, inputs["other"].shape[1]))
+        evidence["built_weights"] = len(other.weights)
+        if other.weights:
+            evidence["built_state"] = _numpy(other.weights[0])
+        evidence["other_output"] = _numpy(other(inputs["other"]))
+        return evidence
+
+    def judge(self, inputs, evidence):
+        width = inputs["batch0"].shape[1]
+        expect.equal(self.title, "the number of weights of ComputeSum() before build", evidence["before_build"], 0,
+                     "Make the state in build(), where input_shape[-1] gives its size.")
+        expect.equal(self.title, "the number of weights after three calls", evidence["state_weights"], 1,
+                     "Make one state vector with self.add_weight(..., trainable=False): a bare tf.Variable "
+                     "is not tracked by Keras 3.")
+        expect.equal(self.title, "the number of trainable weights", evidence["state_trainable"], 0,
+                     "The state is not trained: pass trainable=False.")
+        expect.equal(self.title, "the number of non-trainable weights", evidence["non_trainable"], 1,
+                     "Make the state with trainable=False.")
+        expect.shape(self.title, "the state", np.shape(evidence["state"]), (width,),
+                     "One number per input column: shape (input_shape[-1],).")
+        total = np.zeros(width)
+        for i in range(3):
+            total = total + inputs[f"batch{i}"].sum(axis=0)
+            expect.close(self.title, f"the output after batch {i + 1} of 3", evidence[f"output{i}"], total,
+                         "Add the column sums (axis=0) to the state with assign_add, never reset it, "
+                         "and return the state.", atol=1e-4, rtol=1e-4)
+        expect.close(self.title, "the state after three batches", evidence["state"], total,
+                     "The state itself should hold the running column sums.", atol=1e-4, rtol=1e-4)
+        other = inputs["other"]
+        expect.equal(self.title, "the number of weights after build((None, n))", evidence["built_weights"], 1,
+                     "build() should create the state.")
+        expect.close(self.title, "the state right after build", evidence["built_state"], np.zeros(other.shape[1]),
+                     'Start the state at zero (initializer="zeros").')
+        expect.close(self.title, f"the output for a first batch of width {other.shape[1]}",
+                     evidence["other_output"], other.sum(axis=0),
+                     "Size the state from input_shape[-1].", atol=1e-4, rtol=1e-4)
+
+
+def _residual(x, activation, kernel1, bias1, kernel2, bias2):
+    act = ACTIVATIONS[activation]
+    return act(x + act(x @ kernel1 + bias1) @ kernel2 + bias2)
+
+
+def _matches_residual(x, activation, weights, output):
+    """True when ``output`` is the block's formula with the two Dense layers in either order."""
+    first, second = weights[:2], weights[2:]
+    return any(np.allclose(output, _residual(x, activation, *a, *b), atol=1e-4, rtol=1e-4)
+               for a, b in ((first, second), (second, first)))
+
+
+class ResidualDense(Exercise):
+    key = "residual_dense"
+    title = "Exercise 4 (ResidualDense)"
+    activations = ("relu", "tanh")
+
+    def inputs(self, rng):
+        units = int(rng.integers(3, 8))
+        values = {"x": rng.normal(size=(6, units)).astype("float32")}
+        for name, shape in (("kernel1", (units, units)), ("bias1", (units,)),
+                            ("kernel2", (units, units)), ("bias2", (units,))):
+            values[name] = rng.normal(scale=0.6, size=shape).astype("float32")
+        return values
+
+    def probe(self, inputs, layer_class):
+        units = inputs["x"].shape[1]
+        weights = [inputs[name] for name in ("kernel1", "bias1", "kernel2", "bias2")]
+        evidence = {}
+        for activation in self.activations:
+            layer = layer_class(units, activation=activation)
+            inner = list(layer._flatten_layers(include_self=False, recursive=False))
+            evidence["inner_layers"] = len({id(sub) for sub in inner})
+            try:
+                layer.build((None, units))
+            except Exception:
+                if evidence["inner_layers"] < 2:
+                    return evidence  # one Dense built twice fails; the judge says why
+                raise
+            evidence["inner_layers"] = len({id(sub) for sub in inner if sub.weights})
+            evidence.update(_weight_evidence(layer, activation))
+            if len(layer.weights) == 4:
+                layer.set_weights(weights)
+            evidence[f"{activation}_output"] = layer(inputs["x"])
+        config = layer_class(units, activation="tanh").get_config()
+        evidence["config_units"] = config.get("units", -1)
+        if evidence["config_units"] != units:
+            return evidence  # from_config would only fail; the judge names the missing setting
+        clone = layer_class.from_config(config)
+        clone.build((None, units))
+        if len(clone.weights) == 4:
+            clone.set_weights(weights)
+        evidence["clone_output"] = clone(inputs["x"])
+        return evidence
+
+    def judge(self, inputs, evidence):
+        x = inputs["x"]
+        units = x.shape[1]
+        weights = [inputs[name] for name in ("kernel1", "bias1", "kernel2", "bias2")]
+        parameters = 2 * (units * units + units)
+        expect.equal(self.title, "the number of inner layers with weights, after build", evidence["inner_layers"], 2,
+                     "Make two separate keras.layers.Dense(units) objects in __init__ (one object used twice "
+                     "shares its weights), and build both in build().")
+        for activation in self.activations:
+            expect.equal(self.title, f"the number of parameters of ResidualDense({units}) after build",
+                         evidence[f"{activation}_params"], parameters,
+                         f"Two separate Dense({units}) layers have {parameters}. Make two Dense objects in "
+                         "__init__ (one object used twice shares its weights) and build both in build().")
+            expect.equal(self.title, "the number of weights after build", evidence[f"{activation}_weights"], 4,
+                         "build() should build both Dense layers: self.dense1.build(input_shape), ...")
+            expect.equal(self.title, "the weight shapes after build", str(_shapes(evidence, activation)),
+                         str(sorted([(units, units), (units, units), (units,), (units,)])),
+                         "Both Dense layers have `units` units.")
+            expect.equal(self.title, "the number of trainable weights", evidence[f"{activation}_trainable"], 4,
+                         "All four weights are trainable.")
+            output = evidence[f"{activation}_output"]
+            want = _residual(x, activation, *weights)
+            expect.shape(self.title, "the output", np.shape(output), want.shape)
+            if not _matches_residual(x, activation, weights, output):
+                expect.close(self.title, f"the output with activation={activation!r} and known weights",
+                             output, want,
+                             "Compute activation(x + dense2(activation(dense1(x)))): keep the skip "
+                             "connection x + ... and apply the activation at both places.",
+                             atol=1e-4, rtol=1e-4)
+        expect.equal(self.title, "get_config()['units']", evidence["config_units"], units,
+                     "get_config should add units (and activation) to super().get_config().")
+        if not _matches_residual(x, "tanh", weights, evidence["clone_output"]):
+            expect.close(self.title, "the output of ResidualDense.from_config(layer.get_config()) with tanh",
+                         evidence["clone_output"], _residual(x, "tanh", *weights),
+                         "get_config should also hold the activation, e.g. keras.activations.serialize(...).",
+                         atol=1e-4, rtol=1e-4)
+
+
+def _softmax(logits):
+    logits = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def _pairs(weights):
+    """Group a model's weights into (kernel, bias) pairs, whatever order each layer made them in."""
+    pairs = []
+    for i in range(0, len(weights) - 1, 2):
+        two = sorted(weights[i:i + 2], key=np.ndim)
+        pairs.append((two[1], two[0]))
+    return pairs
+
+
+def _forward(images, pairs, swap):
+    """The spec's classifier in NumPy; ``swap`` exchanges the residual block's two Dense layers."""
+    (k0, b0), first, second, (k3, b3) = pairs
+    if swap:
+        first, second = second, first
+    hidden = _relu(images.reshape(len(images), -1) / 255.0 @ k0 + b0)
+    hidden = _residual(hidden, "relu", *first, *second)
+    return _softmax(hidden @ k3 + b3)
+
+
+class Model(Exercise):
+    key = "model"
+    title = "Exercise 5 (Fashion-MNIST classifier)"
+    parameters = 134_794
+    shapes = [((784, 128), (128,)), ((128, 128), (128,)), ((128, 128), (128,)), ((128, 10), (10,))]
+    minimum_accuracy = 0.85
+
+    def inputs(self, rng):
+        return {"images": rng.integers(0, 256, size=(16, 28, 28), dtype=np.uint8)}
+
+    def probe(self, inputs, model):
+        evidence = {"params": model.count_params(), "output": model(inputs["images"]),
+                    "weights": len(model.weights)}
+        for i, weight in enumerate(model.weights):
+            evidence[f"weight{i}"] = weight
+        return evidence
+
+    def judge(self, inputs, evidence):
+        expect.equal(self.title, "the number of parameters", evidence["params"], self.parameters,
+                     "PreProcess, SimpleDense(128, relu), ResidualDense(128, relu), Dense(10, softmax) "
+                     "has 134,794.")
+        weights = [evidence[f"weight{i}"] for i in range(int(evidence["weights"]))]
+        pairs = _pairs(weights)
+        got_shapes = [(k.shape, b.shape) for k, b in pairs]
+        expect.equal(self.title, "the (kernel, bias) shapes, layer by layer", str(got_shapes), str(self.shapes),
+                     "The layers should be PreProcess, SimpleDense(128), ResidualDense(128), Dense(10), "
+                     "in that order.")
+        outputs = [_forward(inputs["images"], pairs, swap) for swap in (False, True)]
+        errors = [np.abs(evidence["output"] - out).max() for out in outputs]
+        best = int(np.argmin(errors))
+        expect.close(self.title, "the predicted probabilities", evidence["output"], outputs[best],
+                     "Use relu in SimpleDense and ResidualDense and softmax in the last Dense layer.",
+                     atol=1e-4, rtol=1e-3)
+        from utils.data import load_fashion_mnist
+
+        _, (x_test, y_test) = load_fashion_mnist()
+        accuracy = np.mean(_forward(x_test, pairs, bool(best)).argmax(axis=1) == y_test)
+        expect.at_least(self.title, "the test accuracy of the trained model", accuracy,
+                        self.minimum_accuracy, "Train it with the training cell before this test.")
+
+
+simple_dense = SimpleDense()
+preprocess = PreProcess()
+compute_sum = ComputeSum()
+residual_dense = ResidualDense()
+model = Model()

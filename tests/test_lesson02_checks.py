@@ -1,0 +1,157 @@
+"""Lesson 02's hidden tests pass the reference, fail the stub and every mutant."""
+import pytest
+
+from grader_tests import lesson02
+from grader_tests.exercise import CheckFailed, exercises_of
+from tests import inprocess
+from tests.inprocess import Mutant
+
+LESSON = "02_custom_layers"
+
+_BIAS_WEIGHT = '''
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")'''
+_DENSE_BUILD = '''        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer="glorot_uniform",
+                                      name="kernel")'''
+_DENSE_CALL = "return self.activation(x @ self.kernel + self.bias)"
+_STATE = 'self.total = self.add_weight(shape=(input_shape[-1],), initializer="zeros", trainable=False, name="total")'
+_RESIDUAL = "return self.activation(x + self.dense2(self.activation(self.dense1(x))))"
+_SIMPLE_DENSE_BODY = ("self.activation = keras.activations.get(activation)\n        ### END SOLUTION\n\n"
+                      "    def build(self, input_shape):\n        ### BEGIN SOLUTION\n" + _DENSE_BUILD
+                      + _BIAS_WEIGHT + "\n        ### END SOLUTION\n\n    def call(self, x):\n"
+                      "        ### BEGIN SOLUTION\n        " + _DENSE_CALL + "\n        ### END SOLUTION\n\n"
+                      "    def get_config(self):\n        config = super().get_config()\n"
+                      "        ### BEGIN SOLUTION\n        config.update(units=self.units, "
+                      "activation=keras.activations.serialize(self.activation))")
+_CONFIG = "config.update(units=self.units, activation=keras.activations.serialize(self.activation))"
+
+MUTANTS = [
+    # Exercise 1, SimpleDense
+    Mutant("bias never created", "simple_dense", _BIAS_WEIGHT, "", "simple_dense"),
+    Mutant("activation ignored", "simple_dense", _DENSE_CALL, "return x @ self.kernel + self.bias", "simple_dense"),
+    Mutant("add_weight inside call", "simple_dense", _DENSE_CALL,
+           'kernel = self.add_weight(shape=(x.shape[-1], self.units))\n'
+           '        return self.activation(x @ kernel + self.bias)', "simple_dense"),
+    Mutant("new random kernel at every call", "simple_dense", _DENSE_CALL,
+           'kernel = keras.Variable(keras.random.normal((x.shape[-1], self.units)))\n'
+           '        return self.activation(x @ kernel + self.bias)', "simple_dense"),
+    Mutant("transposed kernel", "simple_dense", "shape=(input_shape[-1], self.units)",
+           "shape=(self.units, input_shape[-1])", "simple_dense"),
+    Mutant("get_config missing units", "simple_dense", _CONFIG,
+           "config.update(activation=keras.activations.serialize(self.activation))", "simple_dense"),
+    Mutant("get_config missing activation", "simple_dense", _CONFIG, "config.update(units=self.units)",
+           "simple_dense"),
+    # Exercise 2, PreProcess
+    Mutant("divides by 256", "preprocess", '"float32") / 255.0', '"float32") / 256.0', "preprocess"),
+    Mutant("no rescaling", "preprocess", '"float32") / 255.0', '"float32")', "preprocess"),
+    Mutant("no flatten", "preprocess", "return keras.ops.reshape(x, (-1, math.prod(inputs.shape[1:])))",
+           "return x", "preprocess"),
+    Mutant("flattens to a fixed 784", "preprocess", "math.prod(inputs.shape[1:])", "784", "preprocess"),
+    Mutant("flattens the batch too", "preprocess", "(-1, math.prod(inputs.shape[1:]))", "(-1,)", "preprocess"),
+    Mutant("row length unknown inside a model", "preprocess", "(-1, math.prod(inputs.shape[1:]))",
+           "(keras.ops.shape(x)[0], -1)", "preprocess"),
+    # Exercise 3, ComputeSum
+    Mutant("state marked trainable", "compute_sum", "trainable=False", "trainable=True", "compute_sum"),
+    Mutant("state reset each call", "compute_sum", "self.total.assign_add(", "self.total.assign(", "compute_sum"),
+    Mutant("bare tf.Variable (not tracked)", "compute_sum", _STATE,
+           "import tensorflow as tf\n"
+           "        self.total = tf.Variable(tf.zeros(input_shape[-1]), trainable=False)", "compute_sum"),
+    Mutant("row sums instead of column sums", "compute_sum", "keras.ops.sum(inputs, axis=0)",
+           "keras.ops.sum(inputs, axis=1)", "compute_sum"),
+    Mutant("state starts at one", "compute_sum", 'initializer="zeros"', 'initializer="ones"', "compute_sum"),
+    Mutant("returns the batch sum, not the state", "compute_sum", "return self.total",
+           "return keras.ops.sum(inputs, axis=0)", "compute_sum"),
+    # Exercise 4, ResidualDense
+    Mutant("one Dense reused twice", "residual_dense", "self.dense2 = keras.layers.Dense(units)",
+           "self.dense2 = self.dense1", "residual_dense"),
+    Mutant("dense1 called twice in call", "residual_dense", _RESIDUAL,
+           "return self.activation(x + self.dense1(self.activation(self.dense1(x))))", "residual_dense"),
+    Mutant("skip connection left out", "residual_dense", _RESIDUAL,
+           "return self.activation(self.dense2(self.activation(self.dense1(x))))", "residual_dense"),
+    Mutant("inner activation left out", "residual_dense", _RESIDUAL,
+           "return self.activation(x + self.dense2(self.dense1(x)))", "residual_dense"),
+    Mutant("outer activation left out", "residual_dense", _RESIDUAL,
+           "return x + self.dense2(self.activation(self.dense1(x)))", "residual_dense"),
+    Mutant("no build of the inner layers", "residual_dense",
+           "        self.dense1.build(input_shape)\n        self.dense2.build((*input_shape[:-1], self.units))",
+           "        pass", "residual_dense"),
+    Mutant("residual get_config missing units", "residual_dense", _CONFIG,
+           "config.update(activation=keras.activations.serialize(self.activation))", "residual_dense"),
+    # Exercise 5, the classifier (each mutant trains in quick mode, so only two)
+    Mutant("no residual block", "model", '        ResidualDense(128, activation="relu"),\n', "", "model"),
+    Mutant("no softmax", "model", 'keras.layers.Dense(10, activation="softmax")', "keras.layers.Dense(10)",
+           "model"),
+]
+
+# Correct answers written differently: each must keep every point.
+ALTERNATIVES = [
+    Mutant("keras.ops.matmul", "simple_dense", "x @ self.kernel", "keras.ops.matmul(x, self.kernel)",
+           "simple_dense"),
+    Mutant("activation kept as given, resolved in call", "simple_dense", _SIMPLE_DENSE_BODY,
+           _SIMPLE_DENSE_BODY.replace("self.activation = keras.activations.get(activation)",
+                                      "self.activation = activation")
+           .replace("return self.activation(", "return keras.activations.get(self.activation)(")
+           .replace("activation=keras.activations.serialize(self.activation)", "activation=self.activation"),
+           "simple_dense"),
+    Mutant("random normal kernel", "simple_dense", 'initializer="glorot_uniform"', 'initializer="random_normal"',
+           "simple_dense"),
+    Mutant("bias made before the kernel", "simple_dense", _DENSE_BUILD + _BIAS_WEIGHT,
+           _BIAS_WEIGHT.lstrip("\n") + "\n" + _DENSE_BUILD, "simple_dense"),
+    Mutant("ops.divide and np.prod", "preprocess",
+           "x = keras.ops.cast(inputs, \"float32\") / 255.0\n"
+           "        return keras.ops.reshape(x, (-1, math.prod(inputs.shape[1:])))",
+           "x = keras.ops.divide(keras.ops.cast(inputs, \"float32\"), 255.0)\n"
+           "        return keras.ops.reshape(x, (-1, int(np.prod(inputs.shape[1:]))))", "preprocess"),
+    Mutant("keras.Variable state", "compute_sum", _STATE,
+           "self.total = keras.Variable(np.zeros(input_shape[-1], dtype=\"float32\"), trainable=False)",
+           "compute_sum"),
+    Mutant("tf.reduce_sum", "compute_sum", "self.total.assign_add(keras.ops.sum(inputs, axis=0))",
+           "import tensorflow as tf\n        self.total.assign_add(tf.reduce_sum(inputs, axis=0))", "compute_sum"),
+    Mutant("keras.layers.Add for the skip", "residual_dense", _RESIDUAL,
+           "return self.activation(keras.layers.Add()([x, self.dense2(self.activation(self.dense1(x)))]))",
+           "residual_dense"),
+    Mutant("dense layers made in the other order", "residual_dense",
+           "self.dense1 = keras.layers.Dense(units)\n        self.dense2 = keras.layers.Dense(units)",
+           "self.dense2 = keras.layers.Dense(units)\n        self.dense1 = keras.layers.Dense(units)",
+           "residual_dense"),
+    Mutant("SimpleDense output layer", "model", 'keras.layers.Dense(10, activation="softmax")',
+           'SimpleDense(10, activation="softmax")', "model"),
+]
+
+
+@pytest.fixture(scope="module")
+def reference_outcomes():
+    return inprocess.run(inprocess.source_notebook(LESSON))
+
+
+@pytest.fixture(scope="module")
+def stub_outcomes():
+    return inprocess.run(inprocess.release_notebook(LESSON))
+
+
+def test_every_exercise_has_one_hidden_test(reference_outcomes):
+    assert sorted(reference_outcomes) == sorted(exercises_of(lesson02))
+
+
+@pytest.mark.parametrize("key", sorted(exercises_of(lesson02)))
+def test_reference_passes(reference_outcomes, key):
+    assert reference_outcomes[key] is None, reference_outcomes[key]
+
+
+@pytest.mark.parametrize("key", sorted(exercises_of(lesson02)))
+def test_stub_fails(stub_outcomes, key):
+    assert isinstance(stub_outcomes[key], (CheckFailed, NameError)), stub_outcomes[key]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_fails(mutant):
+    nb = inprocess.mutate(inprocess.source_notebook(LESSON), mutant)
+    outcomes = inprocess.run(nb, stop_after=mutant.breaks)
+    assert isinstance(outcomes[mutant.breaks], CheckFailed), outcomes[mutant.breaks]
+    print(f"{mutant.name}: {outcomes[mutant.breaks]}")
+
+
+@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda m: m.name)
+def test_alternative_passes(alternative):
+    nb = inprocess.mutate(inprocess.source_notebook(LESSON), alternative)
+    outcomes = inprocess.run(nb, stop_after=alternative.breaks)
+    assert outcomes[alternative.breaks] is None, outcomes[alternative.breaks]
