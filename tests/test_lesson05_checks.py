@@ -1,0 +1,224 @@
+"""Lesson 05's hidden tests pass the reference, fail the stub and every mutant.
+
+Running the notebook up to an exercise costs seconds here (the pairs alone
+are 600 MB), so mutants and alternatives of the later exercises start from
+one saved run of the cells before the first of them (data, class indices,
+pairs); those of exercises 1 and 2 run from the top, as in lesson 01.
+"""
+import contextlib
+import copy
+import io
+
+import keras
+import matplotlib.pyplot as plt
+import pytest
+from IPython.core.inputtransformer2 import TransformerManager
+
+from grader_tests import lesson05
+from grader_tests.exercise import CheckFailed, exercises_of
+from tests import inprocess
+from tests.inprocess import Mutant
+
+LESSON = "05_siamese"
+EARLY = {"class_indices", "create_pairs"}  # answer cells that run before the saved prefix ends
+
+MUTANTS = [
+    Mutant("argwhere gives 2-D arrays", "class_indices", "np.where(y == c)[0]", "np.argwhere(y == c)",
+           "class_indices"),
+    Mutant("swapped labels in create_pairs (1 = different)", "create_pairs", 'np.array([1, 0], dtype="float32")',
+           'np.array([0, 1], dtype="float32")', "create_pairs"),
+    Mutant("create_pairs uses the global np.random", "create_pairs", "rng.integers(1, 10)",
+           "np.random.randint(1, 10)", "create_pairs"),
+    Mutant("negative partner may be the same class", "create_pairs", "rng.integers(1, 10)", "rng.integers(0, 10)",
+           "create_pairs"),
+    Mutant("positive pair (i, i) instead of (i, i + 1)", "create_pairs", "class_indices[d][i + 1]",
+           "class_indices[d][i]", "create_pairs"),
+    Mutant("swapped labels in the loss (1 = different)", "contrastive_loss",
+           "y_true = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))",
+           "y_true = 1.0 - ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))", "contrastive_loss"),
+    Mutant("sum instead of mean in the loss", "contrastive_loss", "return pull + push",
+           "return ops.sum(pull + push)", "contrastive_loss"),
+    Mutant("margin ignored", "contrastive_loss", "self.margin - y_pred", "1.0 - y_pred", "contrastive_loss"),
+    Mutant("hinge not squared", "contrastive_loss", "ops.square(ops.maximum(self.margin - y_pred, 0.0))",
+           "ops.maximum(self.margin - y_pred, 0.0)", "contrastive_loss"),
+    Mutant("loss does not flatten y_pred", "contrastive_loss", "        y_pred = ops.reshape(y_pred, (-1,))\n", "",
+           "contrastive_loss"),
+    Mutant("get_config without margin", "contrastive_loss", '{**super().get_config(), "margin": self.margin}',
+           "super().get_config()", "contrastive_loss"),
+    Mutant("encoder with a 64-unit first layer", "encoder",
+           'keras.Input(shape=(784,)),\n        keras.layers.Dense(units, activation="relu")',
+           'keras.Input(shape=(784,)),\n        keras.layers.Dense(64, activation="relu")', "encoder"),
+    Mutant("encoder's last layer without relu", "encoder",
+           'keras.layers.Dense(units, activation="relu"),\n    ], name="encoder")',
+           'keras.layers.Dense(units),\n    ], name="encoder")', "encoder"),
+    Mutant("dropout argument ignored", "encoder",
+           'Dropout(dropout),\n        keras.layers.Dense(units, activation="relu"),\n'
+           "        keras.layers.Dropout(dropout)",
+           'Dropout(0.1),\n        keras.layers.Dense(units, activation="relu"),\n        keras.layers.Dropout(0.1)',
+           "encoder"),
+    Mutant("distance without the square root", "distance",
+           "return ops.sqrt(ops.maximum(squared, keras.config.epsilon()))",
+           "return ops.maximum(squared, keras.config.epsilon())", "distance"),
+    Mutant("distance without epsilon", "distance", "return ops.sqrt(ops.maximum(squared, keras.config.epsilon()))",
+           "return ops.sqrt(squared)", "distance"),
+    Mutant("distance summed over the batch axis", "distance", "ops.sum(ops.square(u - v), axis=-1)",
+           "ops.sum(ops.square(u - v), axis=0)", "distance"),
+    Mutant("two encoders instead of one shared", "siamese", "encoder(second)",
+           "keras.models.clone_model(encoder)(second)", "siamese"),
+    Mutant("learning rate 1e-2", "training_objects", "Adam(learning_rate=1e-3)", "Adam(learning_rate=1e-2)",
+           "training_objects"),
+    Mutant("train_step does not apply the gradients", "train_step",
+           "optimizer.apply_gradients(zip(gradients, model.trainable_weights))", "pass", "train_step"),
+    Mutant("train_step climbs the gradient", "train_step", "zip(gradients, model.trainable_weights)",
+           "zip([-g for g in gradients], model.trainable_weights)", "train_step"),
+    Mutant("train_step without tf.function", "train_step", "    @tf.function\n", "", "train_step"),
+    Mutant("threshold in the wrong direction", "evaluate", "distances) <= margin / 2)",
+           "distances) >= margin / 2)", "evaluate"),
+    Mutant("threshold at the margin", "evaluate", "distances) <= margin / 2)", "distances) <= margin)",
+           "evaluate"),
+    Mutant("evaluate on the first pair only", "evaluate", "[pairs[:, 0], pairs[:, 1]]", "[pairs[:1, 0], pairs[:1, 1]]",
+           "evaluate"),
+    Mutant("unshuffled batches", "batches", "order = rng.permutation(n)", "order = np.arange(n)", "batches"),
+    Mutant("batches from the global np.random", "batches", "order = rng.permutation(n)",
+           "order = np.random.permutation(n)", "batches"),
+    Mutant("last partial batch dropped", "batches", "range(0, n, batch_size)",
+           "range(0, n - batch_size + 1, batch_size)", "batches"),
+    Mutant("batches drawn once, not every epoch", "fit_loop",
+           '    for epoch in range(epochs):\n        print(f"Epoch {epoch + 1}/{epochs}")\n'
+           "        batches = make_batches(len(labels), batch_size, rng)\n",
+           "    batches = make_batches(len(labels), batch_size, rng)\n"
+           '    for epoch in range(epochs):\n        print(f"Epoch {epoch + 1}/{epochs}")\n', "fit_loop"),
+    Mutant("validation measured on the training pairs", "fit_loop", "evaluate(model, *validation, loss_fn)",
+           "evaluate(model, pairs, labels, loss_fn)", "fit_loop"),
+    Mutant("only the first batch of each epoch", "fit_loop", "for step, batch in enumerate(batches):",
+           "for step, batch in enumerate(batches[:1]):", "fit_loop"),
+    Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
+           "ContrastiveLoss(margin=0.1)", "trained_model"),
+]
+
+# Correct answers written differently: each must keep every point.
+ALTERNATIVES = [
+    Mutant("distance of shape (batch, 1)", "distance", "ops.sum(ops.square(u - v), axis=-1)",
+           "ops.sum(ops.square(u - v), axis=-1, keepdims=True)", "trained_model"),
+    Mutant("tf ops for the distance", "distance",
+           "squared = ops.sum(ops.square(u - v), axis=-1)\n"
+           "        return ops.sqrt(ops.maximum(squared, keras.config.epsilon()))",
+           "squared = tf.reduce_sum(tf.square(u - v), axis=-1)\n"
+           "        return tf.sqrt(tf.maximum(squared, 1e-7))", "distance"),
+    Mutant("epsilon added under the root", "distance", "ops.sqrt(ops.maximum(squared, keras.config.epsilon()))",
+           "ops.sqrt(squared + keras.config.epsilon())", "distance"),
+    Mutant("relu for the hinge", "contrastive_loss", "ops.maximum(self.margin - y_pred, 0.0)",
+           "ops.relu(self.margin - y_pred)", "contrastive_loss"),
+    Mutant("loss returns the mean itself", "contrastive_loss", "return pull + push", "return ops.mean(pull + push)",
+           "contrastive_loss"),
+    Mutant("tf ops for the loss", "contrastive_loss",
+           "pull = y_true * ops.square(y_pred)", "pull = y_true * tf.square(y_pred)", "contrastive_loss"),
+    Mutant("pairs built image by image, as in the seed", "create_pairs",
+           "    pairs = np.stack([x[first], x[second]], axis=1)\n",
+           "    pairs = np.array([[x[a], x[b]] for a, b in zip(first, second)])\n", "create_pairs"),
+    Mutant("rng.shuffle instead of rng.permutation", "batches", "order = rng.permutation(n)",
+           "order = np.arange(n)\n    rng.shuffle(order)", "batches"),
+    Mutant("predict_same returns booleans", "evaluate", '(np.ravel(distances) <= margin / 2).astype("int64")',
+           "np.ravel(distances) <= margin / 2", "evaluate"),
+]
+
+_to_python = TransformerManager().transform_cell
+
+
+def _grade_id(cell):
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def _run_cells(cells, namespace, stop_after=None):
+    """Like inprocess.run, on some cells and a given namespace."""
+    outcomes = {}
+    for cell in cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(_to_python(cell.source), "<cell>", "exec"), namespace)
+            error = None
+        except Exception as exc:  # a student's error, recorded like nbgrader does
+            error = exc
+        if _grade_id(cell).startswith("test_"):
+            key = _grade_id(cell).removeprefix("test_")
+            outcomes[key] = error
+            if key == stop_after:
+                break
+    plt.close("all")
+    return outcomes
+
+
+def _prefix_end(nb):
+    """Index of the first cell after the one that builds the training pairs."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.source.startswith("train_pairs, train_labels = create_pairs"):
+            return i + 1
+    raise AssertionError("no cell builds the training pairs")
+
+
+@pytest.fixture(scope="module")
+def prefix():
+    """The namespace after the reference's data, class indices and pairs, and where the rest starts."""
+    nb = inprocess.source_notebook(LESSON)
+    end = _prefix_end(nb)
+    keras.backend.clear_session()
+    namespace = {"__name__": "__main__"}
+    outcomes = _run_cells(nb.cells[:end], namespace)
+    assert all(error is None for error in outcomes.values()), outcomes
+    return namespace, end
+
+
+def _run_variant(variant, prefix):
+    nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
+    if variant.cell in EARLY:
+        with contextlib.redirect_stdout(io.StringIO()):
+            return inprocess.run(nb, stop_after=variant.breaks)
+    namespace, end = prefix
+    keras.backend.clear_session()
+    fresh = dict(namespace)
+    fresh["rng"] = copy.deepcopy(namespace["rng"])
+    return _run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
+
+
+@pytest.fixture(scope="module")
+def reference_outcomes(prefix):
+    namespace, end = prefix
+    nb = inprocess.source_notebook(LESSON)
+    early = {key: None for key in EARLY}  # the prefix ran their hidden tests without an error
+    return {**early, **_run_cells(nb.cells[end:], dict(namespace, rng=copy.deepcopy(namespace["rng"])))}
+
+
+@pytest.fixture(scope="module")
+def stub_outcomes():
+    with contextlib.redirect_stdout(io.StringIO()):
+        return inprocess.run(inprocess.release_notebook(LESSON))
+
+
+def test_every_exercise_has_one_hidden_test(reference_outcomes):
+    assert sorted(reference_outcomes) == sorted(exercises_of(lesson05))
+
+
+@pytest.mark.parametrize("key", sorted(exercises_of(lesson05)))
+def test_reference_passes(reference_outcomes, key):
+    assert reference_outcomes[key] is None, reference_outcomes[key]
+
+
+@pytest.mark.parametrize("key", sorted(exercises_of(lesson05)))
+def test_stub_fails(stub_outcomes, key):
+    assert isinstance(stub_outcomes[key], (CheckFailed, NameError)), stub_outcomes[key]
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_fails(mutant, prefix):
+    outcomes = _run_variant(mutant, prefix)
+    assert isinstance(outcomes[mutant.breaks], CheckFailed), outcomes[mutant.breaks]
+    print(f"{mutant.name}: {outcomes[mutant.breaks]}")
+
+
+@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda m: m.name)
+def test_alternative_passes(alternative, prefix):
+    outcomes = _run_variant(alternative, prefix)
+    assert outcomes[alternative.breaks] is None, outcomes[alternative.breaks]
+    assert all(error is None for error in outcomes.values()), outcomes
