@@ -1,6 +1,5 @@
 """The instructor's command line."""
 import argparse
-import sys
 
 from course import grading, release
 

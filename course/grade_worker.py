@@ -144,7 +144,8 @@ def autograde(task, work, db_url, cells):
     with tempfile.TemporaryDirectory(prefix="kernel-") as runtime:  # short: Unix socket paths are limited
         os.environ["JUPYTER_RUNTIME_DIR"] = runtime
         sandbox = {"hidden": [REPO_ROOT, *task["hidden"]],
-                   "readable": [REPO_ROOT / "utils", REPO_ROOT / "grader_tests"],
+                   "readable": [REPO_ROOT / "utils", REPO_ROOT / "grader_tests",
+                                *([sys.prefix] if Path(sys.prefix).is_relative_to(REPO_ROOT) else [])],
                    "writable": [kernel_folder, evidence_dir, runtime], "workdir": kernel_folder,
                    "memory_limit_gb": task["limits"]["memory_gb"]}
         api = make_api(work, db_url, sandbox=sandbox, cell_timeout=task["limits"]["cell_seconds"],

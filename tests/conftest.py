@@ -8,3 +8,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parent.parent
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 sys.path.insert(0, str(ROOT))
+
+
+def pytest_generate_tests(metafunc):
+    from tests import hidden_checks
+
+    hidden_checks.parametrize(metafunc)

@@ -1,9 +1,6 @@
 """Lesson 03's hidden tests pass the reference, fail the stub and every mutant, and pass every alternative."""
-import pytest
 
-from grader_tests import lesson03
-from grader_tests.exercise import CheckFailed, exercises_of
-from tests import inprocess
+from tests.hidden_checks import HiddenChecks
 from tests.inprocess import Mutant
 
 LESSON = "03_add_loss"
@@ -89,40 +86,5 @@ ALTERNATIVES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def reference_outcomes():
-    return inprocess.run(inprocess.source_notebook(LESSON))
-
-
-@pytest.fixture(scope="module")
-def stub_outcomes():
-    return inprocess.run(inprocess.release_notebook(LESSON))
-
-
-def test_every_exercise_has_one_hidden_test(reference_outcomes):
-    assert sorted(reference_outcomes) == sorted(exercises_of(lesson03))
-
-
-@pytest.mark.parametrize("key", sorted(exercises_of(lesson03)))
-def test_reference_passes(reference_outcomes, key):
-    assert reference_outcomes[key] is None, reference_outcomes[key]
-
-
-@pytest.mark.parametrize("key", sorted(exercises_of(lesson03)))
-def test_stub_fails(stub_outcomes, key):
-    assert isinstance(stub_outcomes[key], (CheckFailed, NameError)), stub_outcomes[key]
-
-
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
-def test_mutant_fails(mutant):
-    nb = inprocess.mutate(inprocess.source_notebook(LESSON), mutant)
-    outcomes = inprocess.run(nb, stop_after=mutant.breaks)
-    assert isinstance(outcomes[mutant.breaks], CheckFailed), outcomes[mutant.breaks]
-    print(f"{mutant.name}: {outcomes[mutant.breaks]}")
-
-
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda m: m.name)
-def test_alternative_passes(alternative):
-    nb = inprocess.mutate(inprocess.source_notebook(LESSON), alternative)
-    outcomes = inprocess.run(nb, stop_after=alternative.breaks)
-    assert outcomes[alternative.breaks] is None, outcomes[alternative.breaks]
+class TestHiddenChecks(HiddenChecks):
+    LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES

@@ -14,9 +14,8 @@ import matplotlib.pyplot as plt
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from grader_tests import lesson05
-from grader_tests.exercise import CheckFailed, exercises_of
 from tests import inprocess
+from tests.hidden_checks import HiddenChecks
 from tests.inprocess import Mutant
 
 LESSON = "05_siamese"
@@ -170,55 +169,25 @@ def prefix():
     return namespace, end
 
 
-def _run_variant(variant, prefix):
-    nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
-    if variant.cell in EARLY:
-        with contextlib.redirect_stdout(io.StringIO()):
-            return inprocess.run(nb, stop_after=variant.breaks)
-    namespace, end = prefix
-    keras.backend.clear_session()
-    fresh = dict(namespace)
-    fresh["rng"] = copy.deepcopy(namespace["rng"])
-    return _run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
+class TestHiddenChecks(HiddenChecks):
+    LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
 
+    @pytest.fixture(scope="class")
+    def reference_outcomes(self, prefix):
+        namespace, end = prefix
+        nb = inprocess.source_notebook(LESSON)
+        early = {key: None for key in EARLY}  # the prefix ran their hidden tests without an error
+        return {**early, **_run_cells(nb.cells[end:], dict(namespace, rng=copy.deepcopy(namespace["rng"])))}
 
-@pytest.fixture(scope="module")
-def reference_outcomes(prefix):
-    namespace, end = prefix
-    nb = inprocess.source_notebook(LESSON)
-    early = {key: None for key in EARLY}  # the prefix ran their hidden tests without an error
-    return {**early, **_run_cells(nb.cells[end:], dict(namespace, rng=copy.deepcopy(namespace["rng"])))}
-
-
-@pytest.fixture(scope="module")
-def stub_outcomes():
-    with contextlib.redirect_stdout(io.StringIO()):
-        return inprocess.run(inprocess.release_notebook(LESSON))
-
-
-def test_every_exercise_has_one_hidden_test(reference_outcomes):
-    assert sorted(reference_outcomes) == sorted(exercises_of(lesson05))
-
-
-@pytest.mark.parametrize("key", sorted(exercises_of(lesson05)))
-def test_reference_passes(reference_outcomes, key):
-    assert reference_outcomes[key] is None, reference_outcomes[key]
-
-
-@pytest.mark.parametrize("key", sorted(exercises_of(lesson05)))
-def test_stub_fails(stub_outcomes, key):
-    assert isinstance(stub_outcomes[key], (CheckFailed, NameError)), stub_outcomes[key]
-
-
-@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
-def test_mutant_fails(mutant, prefix):
-    outcomes = _run_variant(mutant, prefix)
-    assert isinstance(outcomes[mutant.breaks], CheckFailed), outcomes[mutant.breaks]
-    print(f"{mutant.name}: {outcomes[mutant.breaks]}")
-
-
-@pytest.mark.parametrize("alternative", ALTERNATIVES, ids=lambda m: m.name)
-def test_alternative_passes(alternative, prefix):
-    outcomes = _run_variant(alternative, prefix)
-    assert outcomes[alternative.breaks] is None, outcomes[alternative.breaks]
-    assert all(error is None for error in outcomes.values()), outcomes
+    @pytest.fixture(scope="class")
+    def run_variant(self, prefix):
+        def run(variant):
+            nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
+            if variant.cell in EARLY:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    return inprocess.run(nb, stop_after=variant.breaks)
+            namespace, end = prefix
+            keras.backend.clear_session()
+            fresh = dict(namespace, rng=copy.deepcopy(namespace["rng"]))
+            return _run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
+        return run
