@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import utils  # noqa: E402,F401  (first: it quiets TensorFlow's start-up log)
 from course import demo, notebook_format, release  # noqa: E402
 from course.lessons import notebook_name  # noqa: E402
 from course.nbgrader_settings import COURSE_ID  # noqa: E402

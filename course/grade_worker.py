@@ -138,6 +138,7 @@ def autograde(task, work, db_url, cells):
         "COURSE_EVIDENCE_DIR": str(evidence_dir),
         "PYTHONPATH": str(REPO_ROOT),
         "MPLBACKEND": "Agg",
+        **{name: str(task["threads"]) for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")},
     })
     kernel_folder = work / "submitted" / student / lesson
     evidence_dir.mkdir()

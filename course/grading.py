@@ -58,8 +58,9 @@ def prepare_templates(lessons, folder):
     return templates
 
 
-def make_task(sub, out, templates, seed, limits, hidden):
+def make_task(sub, out, templates, seed, limits, hidden, threads):
     return {
+        "threads": threads,
         "student": sub.student,
         "lesson": sub.lesson,
         "notebook": str(sub.path),
@@ -169,8 +170,11 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
         with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
             templates = prepare_templates(sorted({s.lesson for s in todo}), folder)
             hidden = [out, target if target.is_dir() else target.parent]
-            tasks = [make_task(s, out, templates, seed, limits, hidden) for s in todo]
-            _run_all(tasks, workers or os.cpu_count() or 1, dask_scheduler, Progress(len(tasks), stream))
+            workers = workers or os.cpu_count() or 1
+            # Kernels running side by side share the cores instead of each using them all.
+            threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
+            tasks = [make_task(s, out, templates, seed, limits, hidden, threads) for s in todo]
+            _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream))
     results = gradebook.load_results(out / "results")
     gradebook.write_gradebook(results, out / "gradebook.csv")
     gradebook.write_summary(results, out / "summary.md")
