@@ -37,3 +37,14 @@ def at_least(title, what, got, minimum, hint=""):
     got = float(np.asarray(got))
     if not got >= minimum:
         raise CheckFailed(f"{title}: {what} should be at least {minimum:g}, got {got:.4f}. {hint}".rstrip())
+
+
+def trained_accuracy_at_least(title, predict, minimum):
+    """Fail unless ``predict`` (images -> class scores, in NumPy) reaches ``minimum`` accuracy
+    on the Fashion-MNIST test set."""
+    from utils.data import load_fashion_mnist
+
+    _, (x_test, y_test) = load_fashion_mnist()
+    accuracy = np.mean(predict(x_test).argmax(axis=1) == y_test)
+    at_least(title, "the test accuracy of the trained model", accuracy, minimum,
+             "Train it with the training cell before this test.")
