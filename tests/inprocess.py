@@ -64,15 +64,19 @@ def mutate(nb, mutant):
 
 
 def run(nb, stop_after=None):
-    """Run the code cells in order; return ``{exercise key: exception or None}`` for hidden tests.
+    """Run the code cells in order in a fresh namespace; see :func:`run_cells`."""
+    keras.backend.clear_session()
+    return run_cells(nb.cells, {"__name__": "__main__"}, stop_after)
+
+
+def run_cells(cells, namespace, stop_after=None):
+    """Run the code cells in ``namespace``; return ``{exercise key: exception or None}`` for hidden tests.
 
     Errors in other cells are kept going past, as nbgrader does. With
     ``stop_after``, stop once the hidden test of that exercise has run.
     """
-    keras.backend.clear_session()
-    namespace = {"__name__": "__main__"}
     outcomes = {}
-    for cell in nb.cells:
+    for cell in cells:
         if cell.cell_type != "code":
             continue
         try:

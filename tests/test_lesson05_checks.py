@@ -5,14 +5,10 @@ are 600 MB), so mutants and alternatives of the later exercises start from
 one saved run of the cells before the first of them (data, class indices,
 pairs); those of exercises 1 and 2 run from the top, as in lesson 01.
 """
-import contextlib
 import copy
-import io
 
 import keras
-import matplotlib.pyplot as plt
 import pytest
-from IPython.core.inputtransformer2 import TransformerManager
 
 from tests import inprocess
 from tests.hidden_checks import HiddenChecks
@@ -121,34 +117,6 @@ ALTERNATIVES = [
            "np.ravel(distances) <= margin / 2", "evaluate"),
 ]
 
-_to_python = TransformerManager().transform_cell
-
-
-def _grade_id(cell):
-    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
-
-
-def _run_cells(cells, namespace, stop_after=None):
-    """Like inprocess.run, on some cells and a given namespace."""
-    outcomes = {}
-    for cell in cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(_to_python(cell.source), "<cell>", "exec"), namespace)
-            error = None
-        except Exception as exc:  # a student's error, recorded like nbgrader does
-            error = exc
-        if _grade_id(cell).startswith("test_"):
-            key = _grade_id(cell).removeprefix("test_")
-            outcomes[key] = error
-            if key == stop_after:
-                break
-    plt.close("all")
-    return outcomes
-
-
 def _prefix_end(nb):
     """Index of the first cell after the one that builds the training pairs."""
     for i, cell in enumerate(nb.cells):
@@ -164,7 +132,7 @@ def prefix():
     end = _prefix_end(nb)
     keras.backend.clear_session()
     namespace = {"__name__": "__main__"}
-    outcomes = _run_cells(nb.cells[:end], namespace)
+    outcomes = inprocess.run_cells(nb.cells[:end], namespace)
     assert all(error is None for error in outcomes.values()), outcomes
     return namespace, end
 
@@ -177,17 +145,16 @@ class TestHiddenChecks(HiddenChecks):
         namespace, end = prefix
         nb = inprocess.source_notebook(LESSON)
         early = {key: None for key in EARLY}  # the prefix ran their hidden tests without an error
-        return {**early, **_run_cells(nb.cells[end:], dict(namespace, rng=copy.deepcopy(namespace["rng"])))}
+        return {**early, **inprocess.run_cells(nb.cells[end:], dict(namespace, rng=copy.deepcopy(namespace["rng"])))}
 
     @pytest.fixture(scope="class")
     def run_variant(self, prefix):
         def run(variant):
             nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
             if variant.cell in EARLY:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    return inprocess.run(nb, stop_after=variant.breaks)
+                return inprocess.run(nb, stop_after=variant.breaks)
             namespace, end = prefix
             keras.backend.clear_session()
             fresh = dict(namespace, rng=copy.deepcopy(namespace["rng"]))
-            return _run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
+            return inprocess.run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
         return run
