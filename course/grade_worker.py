@@ -1,8 +1,9 @@
-"""Grade one submission in a folder of its own: ``python -m course.grade_worker TASK.json``.
+"""Grade submissions, each in a folder of its own: ``python -m course.grade_worker --serve``
+reads task files' paths from its standard input, one per line, and answers each with a
+line: ``done`` or ``error``. ``python -m course.grade_worker TASK.json`` grades one.
 
-Run as a separate process by :mod:`course.grading`, one per submission, so
-that a submission that hangs, crashes or eats memory harms only itself. The
-steps:
+Run as a separate process by :mod:`course.grader_process`, so that a submission
+that hangs or crashes the grader harms only its own grade. The steps:
 
 1. check the file is a notebook at all;
 2. ``nbgrader autograde`` it against a private copy of the gradebook;
@@ -18,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 import nbformat
@@ -203,11 +205,27 @@ def die_with_parent():
             raise SystemExit(1)
 
 
+def serve():
+    """Grade the task of each line of standard input, answering on standard output;
+    anything else printed (nbgrader, TensorFlow) goes to standard error."""
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    for line in sys.stdin:
+        try:
+            grade(json.loads(Path(line.strip()).read_text()))
+            answers.write("done\n")
+        except Exception:
+            traceback.print_exc()
+            answers.write("error\n")
+
+
 def main(argv=None):
     die_with_parent()
     argv = sys.argv[1:] if argv is None else argv
-    task = json.loads(Path(argv[0]).read_text())
-    grade(task)
+    if argv == ["--serve"]:
+        serve()
+    else:
+        grade(json.loads(Path(argv[0]).read_text()))
     return 0
 
 

@@ -1,10 +1,11 @@
-"""Grade a class: every submission in its own worker process, in parallel.
+"""Grade a class in parallel: each submission in its own kernel and folder.
 
-Locally a thread pool keeps ``workers`` worker processes busy; with a Dask
+Locally a thread pool of ``workers`` threads hands submissions to as many
+long-lived grader processes (:mod:`course.grader_process`); with a Dask
 scheduler address the same tasks run on a Dask cluster instead (its workers
-must see this repository and the output folder at the same paths). Each
-worker writes its result file when done, so a run that is stopped and
-started again grades only what is missing.
+must see this repository and the output folder at the same paths). A
+submission's result file is written when it is graded, so a run that is
+stopped and started again grades only what is missing.
 
 Output folder::
 
@@ -20,17 +21,15 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import gradebook, sandbox, submissions
+from course import grader_process, gradebook, sandbox, submissions
 from course.grade_worker import write_json_atomically
-from course.lessons import REPO_ROOT, notebook_name
+from course.lessons import notebook_name
 from course.nbgrader_settings import CELL_TIMEOUT_SECONDS
 from course.release import generate
 
@@ -77,38 +76,24 @@ def make_task(sub, out, templates, seed, limits, hidden, threads):
 
 
 def run_task(task):
-    """Grade one submission in a worker process; return its result.
+    """Grade one submission with this thread's grader process; return its result.
 
-    When the worker does not finish (time limit, crash), the result is
+    When the grader does not finish (time limit, crash), the result is
     written here instead, with every exercise at 0 and the reason.
     """
     Path(task["autograded_copy"]).parent.mkdir(parents=True, exist_ok=True)
     task_file = Path(task["workdir"] + ".task.json")
     write_json_atomically(task_file, task)
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "course.grade_worker", str(task_file)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    try:
-        log, _ = process.communicate(timeout=task["limits"]["notebook_seconds"])
-        reason = None if process.returncode == 0 else f"the grader stopped with exit code {process.returncode}"
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        log, _ = process.communicate()
-        reason = f"grading was stopped after {task['limits']['notebook_seconds']} s; does a cell run forever?"
-    finally:
-        try:  # the kernel and anything it started
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    grader = grader_process.for_this_thread(task["threads"])
+    reason, log = grader.run(task_file, task["limits"]["notebook_seconds"])
     result_path = Path(task["result"])
     if reason is None and result_path.is_file():
         result = json.loads(result_path.read_text())
     else:
         result = _failed_result(task, reason or "the grader wrote no result", time.monotonic() - started)
-        Path(task["workdir"] + ".log").write_bytes(log or b"")
+        Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
+        Path(task["log"]).write_bytes(log)
     shutil.rmtree(task["workdir"], ignore_errors=True)
     task_file.unlink(missing_ok=True)
     return result
@@ -157,6 +142,7 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
     Student kernels see neither ``out`` nor the submissions' folder (see :mod:`course.sandbox`).
     """
     out = Path(out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
     target = Path(target).resolve()
     if not sandbox.bubblewrap_works():
         print("! bubblewrap (bwrap) is not usable here: student kernels run without a sandbox", file=stream)
@@ -192,10 +178,16 @@ def _run_all(tasks, workers, dask_scheduler, progress):
         from distributed import Client
 
         with Client(dask_scheduler) as client:
-            _drain(client.get_executor(pure=False), tasks, progress)
+            try:
+                _drain(client.get_executor(pure=False), tasks, progress)
+            finally:
+                client.run(grader_process.close_all)
     else:
         with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            _drain(pool, tasks, progress)
+            try:
+                _drain(pool, tasks, progress)
+            finally:
+                grader_process.close_all()
 
 
 def _drain(executor, tasks, progress):

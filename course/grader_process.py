@@ -1,0 +1,118 @@
+"""Long-lived grader processes: one per grading thread, each grading many submissions.
+
+Starting a process per submission cost about 5 s of CPU each time (nbgrader's
+imports, then TensorFlow's for re-judging the evidence), as much as grading a
+short notebook. A :class:`GraderProcess` pays it once and then grades one task
+after another (``python -m course.grade_worker --serve``). Submissions stay
+apart all the same: each one runs in a kernel of its own, in its own sandbox
+and folder, and the grader process never runs student code itself.
+
+A grader process that overruns a notebook's time limit, or dies, is killed with
+everything it started; the next task gets a fresh one. It also dies with the
+thread that started it (``PR_SET_PDEATHSIG``), so a stopped run leaves nothing
+behind, and exits when its standard input closes.
+"""
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from course.lessons import REPO_ROOT
+
+_local = threading.local()
+_started = set()
+_started_lock = threading.Lock()
+
+
+class GraderProcess:
+    def __init__(self, threads):
+        self.threads = threads
+        self.log = tempfile.TemporaryFile()
+        env = dict(os.environ, PYTHONPATH=str(REPO_ROOT),
+                   **{name: str(threads) for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "course.grade_worker", "--serve"], cwd=REPO_ROOT, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, start_new_session=True,
+        )
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def run(self, task_file, seconds):
+        """Grade the task in ``task_file``; return ``(None, log)`` when the grader answered,
+        else ``(why not, log)``, where ``log`` is what the grader printed meanwhile."""
+        start = self.log.seek(0, os.SEEK_END)
+        try:
+            self.process.stdin.write(f"{task_file}\n".encode())
+            self.process.stdin.flush()
+            answer = self._answer(seconds)
+        except BrokenPipeError:
+            answer = None
+        if answer == "timeout":
+            self.kill()
+            reason = f"grading was stopped after {seconds} s; does a cell run forever?"
+        elif answer is None:
+            self.kill()
+            reason = f"the grader stopped with exit code {self.process.returncode}"
+        elif answer != "done":
+            reason = "the grader failed on this submission (its log says why)"
+        else:
+            reason = None
+        self.log.seek(start)
+        return reason, self.log.read()
+
+    def _answer(self, seconds):
+        """The grader's one-line answer, ``None`` if it died, ``"timeout"`` after ``seconds``."""
+        deadline = time.monotonic() + seconds
+        line = b""
+        while not line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
+                return "timeout"
+            chunk = os.read(self.process.stdout.fileno(), 256)
+            if not chunk:
+                return None
+            line += chunk
+        return line.decode().strip()
+
+    def kill(self):
+        try:  # the grader and the sandboxes it started (they die with it)
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
+    def close(self):
+        if self.alive():
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+def for_this_thread(threads):
+    """This thread's grader process, started (again) when it is missing, dead or differently set."""
+    current = getattr(_local, "grader", None)
+    if current is not None and (not current.alive() or current.threads != threads):
+        current.close()
+        current = None
+    if current is None:
+        current = _local.grader = GraderProcess(threads)
+        with _started_lock:
+            _started.add(current)
+    return current
+
+
+def close_all():
+    """Stop every grader process this process started (they are idle between runs)."""
+    with _started_lock:
+        graders = list(_started)
+        _started.clear()
+    for grader in graders:
+        grader.close()
