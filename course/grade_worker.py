@@ -1,6 +1,6 @@
-"""Grade submissions, each in a folder of its own: ``python -m course.grade_worker --serve``
+"""Grade submissions, each in a folder of its own: ``python -m course.grade_worker``
 reads task files' paths from its standard input, one per line, and answers each with a
-line: ``done`` or ``error``. ``python -m course.grade_worker TASK.json`` grades one.
+line: ``done`` or ``error``.
 
 Run as a separate process by :mod:`course.grader_process`, so that a submission
 that hangs or crashes the grader harms only its own grade. The steps:
@@ -219,13 +219,9 @@ def serve():
             answers.write("error\n")
 
 
-def main(argv=None):
+def main():
     die_with_parent()
-    argv = sys.argv[1:] if argv is None else argv
-    if argv == ["--serve"]:
-        serve()
-    else:
-        grade(json.loads(Path(argv[0]).read_text()))
+    serve()
     return 0
 
 

@@ -3,7 +3,7 @@
 Starting a process per submission cost about 5 s of CPU each time (nbgrader's
 imports, then TensorFlow's for re-judging the evidence), as much as grading a
 short notebook. A :class:`GraderProcess` pays it once and then grades one task
-after another (``python -m course.grade_worker --serve``). Submissions stay
+after another (``python -m course.grade_worker``). Submissions stay
 apart all the same: each one runs in a kernel of its own, in its own sandbox
 and folder, and the grader process never runs student code itself.
 
@@ -35,7 +35,7 @@ class GraderProcess:
         env = dict(os.environ, PYTHONPATH=str(REPO_ROOT),
                    **{name: str(threads) for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "course.grade_worker", "--serve"], cwd=REPO_ROOT, env=env,
+            [sys.executable, "-m", "course.grade_worker"], cwd=REPO_ROOT, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, start_new_session=True,
         )
 
