@@ -135,13 +135,8 @@ def autograde(task, work, db_url, cells):
     """Run nbgrader, re-judge, write feedback; return the result fields it decides."""
     student, lesson = task["student"], task["lesson"]
     evidence_dir = work / "evidence"
-    os.environ.update({
-        "COURSE_GRADING_SEED": str(task["seed"]),
-        "COURSE_EVIDENCE_DIR": str(evidence_dir),
-        "PYTHONPATH": str(REPO_ROOT),
-        "MPLBACKEND": "Agg",
-        **{name: str(task["threads"]) for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")},
-    })
+    # The rest of the kernel's environment is the grader process's own (course.grader_process).
+    os.environ.update({"COURSE_GRADING_SEED": str(task["seed"]), "COURSE_EVIDENCE_DIR": str(evidence_dir)})
     kernel_folder = work / "submitted" / student / lesson
     evidence_dir.mkdir()
     with tempfile.TemporaryDirectory(prefix="kernel-") as runtime:  # short: Unix socket paths are limited

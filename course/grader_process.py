@@ -32,7 +32,9 @@ class GraderProcess:
     def __init__(self, threads):
         self.threads = threads
         self.log = tempfile.TemporaryFile()
-        env = dict(os.environ, PYTHONPATH=str(REPO_ROOT),
+        # Inherited by the student kernels it starts: the course's packages, plots to files,
+        # and this many threads for TensorFlow, so that parallel kernels share the cores.
+        env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), MPLBACKEND="Agg",
                    **{name: str(threads) for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "course.grade_worker"], cwd=REPO_ROOT, env=env,
