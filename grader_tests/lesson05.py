@@ -367,8 +367,29 @@ class TrainStep(Exercise):
     title = "Exercise 8 (train_step)"
 
     def inputs(self, rng):
-        pairs, labels = random_pairs(rng, 32, 6)
-        return {"weights": trusted_weights(rng, 6), "pairs": pairs, "labels": labels}
+        for _ in range(100):
+            pairs, labels = random_pairs(rng, 32, 6)
+            weights = trusted_weights(rng, 6)
+            if self.every_layer_switches(pairs, labels, weights):
+                return {"weights": weights, "pairs": pairs, "labels": labels}
+        raise RuntimeError("no batch in 100 draws gives every weight tensor a gradient")
+
+    @staticmethod
+    def every_layer_switches(pairs, labels, weights):
+        """Whether, in each layer, some unit is on for one image of a same-class pair and off for the other.
+
+        Where every unit of a layer is on for both images of each pair, or
+        off for both, the layer's bias cancels in u - v: its gradient is
+        zero and a correct step leaves it unchanged (about 3 batches in 100
+        before this filter). Same-class pairs are used because their loss,
+        d**2, always has a gradient; a different-class pair beyond the
+        margin has none.
+        """
+        def activity(x):
+            hidden = x @ weights[0] + weights[1]
+            return hidden > 0, np.maximum(hidden, 0.0) @ weights[2] + weights[3] > 0
+        same = pairs[labels == 1]
+        return all(np.any(first != second) for first, second in zip(activity(same[:, 0]), activity(same[:, 1])))
 
     def probe(self, inputs, make_train_step):
         model = trusted_siamese(inputs["weights"])

@@ -63,10 +63,15 @@ def mutate(nb, mutant):
     raise ValueError(f"mutant {mutant.name}: no cell {mutant.cell}")
 
 
-def run(nb, stop_after=None):
-    """Run the code cells in order in a fresh namespace; see :func:`run_cells`."""
+def hidden_test(nb, key):
+    """The hidden test cell of exercise ``key``."""
+    return next(c for c in nb.cells if _is_hidden_test(c) and _nbgrader(c)["grade_id"] == f"test_{key}")
+
+
+def run(nb, stop_after=None, namespace=None):
+    """Run the code cells in order in ``namespace`` (by default a fresh one); see :func:`run_cells`."""
     keras.backend.clear_session()
-    return run_cells(nb.cells, {"__name__": "__main__"}, stop_after)
+    return run_cells(nb.cells, {"__name__": "__main__"} if namespace is None else namespace, stop_after)
 
 
 def run_cells(cells, namespace, stop_after=None):

@@ -141,11 +141,12 @@ class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
 
     @pytest.fixture(scope="class")
-    def reference_outcomes(self, prefix):
+    def reference_run(self, prefix):
         namespace, end = prefix
         nb = inprocess.source_notebook(LESSON)
         early = {key: None for key in EARLY}  # the prefix ran their hidden tests without an error
-        return {**early, **inprocess.run_cells(nb.cells[end:], dict(namespace, rng=copy.deepcopy(namespace["rng"])))}
+        fresh = dict(namespace, rng=copy.deepcopy(namespace["rng"]))
+        return {**early, **inprocess.run_cells(nb.cells[end:], fresh)}, fresh
 
     @pytest.fixture(scope="class")
     def run_variant(self, prefix):
