@@ -28,29 +28,44 @@ NOISE = Mutant("log noise", "square_model", "    return x ** 2",
 
 
 def _students(lesson, variants):
-    """name -> (notebook, exercises that must score 0). By default the reference and the
-    blank release (and, for lesson 01, a correct answer that is noisy on stderr); with
-    ``variants`` the lesson's mutants and correct-but-different answers, several to a notebook."""
+    """name -> (notebook, exercises that must score 0, exercises that must keep full marks).
+
+    By default the reference and the blank release (and, for lesson 01, a
+    correct answer that is noisy on stderr); with ``variants`` the lesson's
+    mutants and correct-but-different answers, several to a notebook. A
+    mutant may also cost the exercises after it that use its answer (a
+    broken layer breaks the model built from it), so there only the
+    exercises tested before the first mutated cell must keep their points.
+    """
+    everything = set(exercises_of(grader_module(lesson)))
     if not variants:
-        students = {"reference": (classroom.reference(lesson), set()),
-                    "blank": (classroom.blank(lesson), set(exercises_of(grader_module(lesson))))}
+        students = {"reference": (classroom.reference(lesson), set(), everything),
+                    "blank": (classroom.blank(lesson), everything, set())}
         if lesson[:2] == "01":
-            students["noisy"] = (classroom.apply_all(classroom.reference(lesson), [NOISE]), set())
+            students["noisy"] = (classroom.apply_all(classroom.reference(lesson), [NOISE]), set(), everything)
         return students
     module = classroom.lesson_tests(lesson)
-    students = {f"mutants{i}": (classroom.apply_all(classroom.reference(lesson), round_), {m.breaks for m in round_})
+    students = {f"mutants{i}": (classroom.apply_all(classroom.reference(lesson), round_), {m.breaks for m in round_},
+                                _tested_before(lesson, {m.cell for m in round_}))
                 for i, round_ in enumerate(classroom.mutant_rounds(module.MUTANTS))}
     for i, round_ in enumerate(classroom.mutant_rounds(module.ALTERNATIVES)):
-        students[f"alternative{i}"] = (classroom.apply_all(classroom.reference(lesson), round_), set())
+        students[f"alternative{i}"] = (classroom.apply_all(classroom.reference(lesson), round_), set(), everything)
     return students
+
+
+def _tested_before(lesson, cells):
+    """The exercises whose hidden test comes before the first of these answer cells."""
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in classroom.reference(lesson).cells]
+    first = min(ids.index(cell) for cell in cells)
+    return {grade_id.removeprefix("test_") for grade_id in ids[:first] if grade_id and grade_id.startswith("test_")}
 
 
 def _grade_class(folder, variants):
     expected = {}
     for lesson in lesson_ids():
-        for student, (nb, failing) in _students(lesson, variants).items():
+        for student, (nb, failing, passing) in _students(lesson, variants).items():
             classroom.write(nb, folder / "submitted", student, lesson)
-            expected[student, lesson] = failing
+            expected[student, lesson] = failing, passing
     summary = grading.grade(folder / "submitted", folder / "out", workers=2)
     results = {(r["student"], r["lesson"]): r for r in summary["results"]}
     return expected, results, folder / "out"
@@ -68,13 +83,15 @@ def graded_variants(tmp_path_factory):
 
 def _check_points(expected, results, lesson, student):
     result = results[student, lesson]
+    failing, passing = expected[student, lesson]
     assert result["status"] == "graded", result["message"]
     for cell in result["cells"]:
-        if cell["exercise"] in expected[student, lesson]:
+        if cell["exercise"] in failing:
             assert cell["score"] == 0, cell
-            assert cell["message"], cell
-        else:
+        elif cell["exercise"] in passing:
             assert cell["score"] == cell["max"], cell
+        if cell["score"] < cell["max"]:
+            assert cell["message"], cell
 
 
 @pytest.mark.parametrize("lesson,student", [(lesson, student) for lesson in lesson_ids()
