@@ -16,6 +16,7 @@ import numpy as np
 
 from grader_tests import expect
 from grader_tests.exercise import Exercise
+from grader_tests.numpy_ops import softmax
 
 EPSILON = 1e-7  # keras.config.epsilon(): Keras clips probabilities to [EPSILON, 1 - EPSILON]
 EXTREME_RTOL = 2e-2  # Keras computes in float32, where 1 - 1e-7 rounds to 1 - 1.19e-7
@@ -147,11 +148,6 @@ def trusted_sparse(labels, p):
     return float(np.mean(-np.log(p[np.arange(len(p)), np.asarray(labels, dtype=np.int64)])))
 
 
-def _softmax(logits):
-    exp = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return exp / exp.sum(axis=-1, keepdims=True)
-
-
 class CrossEntropies(Exercise):
     key = "cross_entropies"
     title = "Exercise 3 (cross-entropies)"
@@ -171,9 +167,9 @@ class CrossEntropies(Exercise):
             "x_p": np.array([0.0, 1.0, 1.0, 0.0, 0.0, 1.0, rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9)]),
             "c_labels": hard,
             "c_y": np.eye(classes, dtype="float32")[hard],
-            "c_p": _softmax(rng.normal(0, 1.5, size=(9, classes))),
+            "c_p": softmax(rng.normal(0, 1.5, size=(9, classes))),
             "s_y": rng.dirichlet(np.ones(classes), size=5),
-            "s_p": _softmax(rng.normal(0, 1.5, size=(5, classes))),
+            "s_p": softmax(rng.normal(0, 1.5, size=(5, classes))),
             "e_labels": extreme,
             "e_y": np.eye(classes, dtype="float32")[extreme],
             "e_p": np.eye(classes)[guesses],
@@ -241,7 +237,7 @@ def dense_forward(images, weights):
     h = images.reshape(len(images), -1).astype(np.float64) / 255.0
     for kernel, bias in zip(weights[0:-2:2], weights[1:-2:2]):
         h = np.maximum(h @ kernel + bias, 0.0)
-    return _softmax(h @ weights[-2] + weights[-1])
+    return softmax(h @ weights[-2] + weights[-1])
 
 
 class Classifier(Exercise):
@@ -328,7 +324,7 @@ class SaveAndReload(Exercise):
         expect.equal(self.title, "the returned model is a new object, not the one passed in",
                      evidence["new_object"], True, "Return keras.models.load_model(path).")
         w1, b1, w2, b2 = (np.asarray(w, dtype=np.float64) for w in inputs["weights"])
-        want = _softmax(np.maximum(inputs["x"] @ w1 + b1, 0.0) @ w2 + b2)
+        want = softmax(np.maximum(inputs["x"] @ w1 + b1, 0.0) @ w2 + b2)
         expect.close(self.title, "the predictions of the reloaded model on new inputs", evidence["output"], want,
                      "The reloaded model should predict exactly what the saved one does: save the model, "
                      "then load that file.", atol=1e-5, rtol=1e-4)

@@ -9,6 +9,7 @@ import numpy as np
 
 from grader_tests import expect
 from grader_tests.exercise import Exercise
+from grader_tests.numpy_ops import softmax
 
 
 def _lambda_count(model):
@@ -87,10 +88,7 @@ class RectifierLayer(Exercise):
 def _forward(images, kernel1, bias1, kernel2, bias2):
     """The spec's classifier in NumPy: flatten, /255, dense, abs, dense, softmax."""
     hidden = np.abs(images.reshape(len(images), -1) / 255.0 @ kernel1 + bias1)
-    logits = hidden @ kernel2 + bias2
-    logits -= logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return exp / exp.sum(axis=1, keepdims=True)
+    return softmax(hidden @ kernel2 + bias2)
 
 
 class Classifier(Exercise):

@@ -12,6 +12,7 @@ import numpy as np
 
 from grader_tests import expect
 from grader_tests.exercise import Exercise
+from grader_tests.numpy_ops import softmax
 
 PARAMETERS = 535_818
 EXPERIMENT_LAMBDAS = (0.0, 1e-5, 1e-4, 1e-3)
@@ -91,12 +92,6 @@ def _relu(x):
     return np.maximum(x, 0.0)
 
 
-def _softmax(logits):
-    logits = logits - logits.max(axis=1, keepdims=True)
-    exp = np.exp(logits)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
 class RegularizedModel(Exercise):
     key = "regularized_model"
     title = "Exercise 2 (regularized classifier)"
@@ -132,7 +127,7 @@ class RegularizedModel(Exercise):
             hidden1 = _relu(images.reshape(len(images), -1) / 255.0 @ w1 + b1)
             hidden2 = _relu(hidden1 @ w2 + b2)
             expect.close(self.title, f"the predicted probabilities of {len(images)} new images",
-                         evidence[f"out_{batch}"], _softmax(hidden2 @ w3 + b3),
+                         evidence[f"out_{batch}"], softmax(hidden2 @ w3 + b3),
                          "The layers should be Flatten, rescale (/255), Dense(512, relu), reg, "
                          "Dense(256, relu), reg, Dense(10, softmax), in that order.", atol=1e-4, rtol=1e-3)
             expect.equal(self.title, "len(model.losses) after a forward pass", evidence[f"terms_{batch}"], 2,
@@ -199,7 +194,7 @@ class TotalLoss(Exercise):
             for batch in ("a", "b"):
                 images, labels = inputs[f"images_{batch}"], inputs[f"labels_{batch}"]
                 hidden = _relu(images.reshape(len(images), -1) / 255.0 @ w1 + b1)
-                probabilities = _softmax(hidden @ w2 + b2)
+                probabilities = softmax(hidden @ w2 + b2)
                 cross_entropy = -np.mean(np.log(probabilities[np.arange(len(labels)), labels]))
                 penalty = lam * np.sum(hidden ** 2)
                 expect.shape(self.title, "the total loss", np.shape(evidence[f"{case}_{batch}"]), (),
