@@ -20,11 +20,10 @@ def configure(c, root, db_url=None):
     c.IncludeHeaderFooter.header = ""
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     c.ClearSolutions.enforce_metadata = True
-    # A student who deletes a graded cell is still graded: the cell comes back
-    # (course.restore_cells does it for every cell; nbgrader's own step is the safety net).
-    c.OverwriteCells.add_missing_cells = True
     c.Execute.timeout = CELL_TIMEOUT_SECONDS
     c.Execute.interrupt_on_timeout = True
+    # Output may still be arriving after a cell that printed a lot has finished.
+    c.Execute.iopub_timeout = 15
     # stderr in a test cell must not cost points (TensorFlow logs there);
     # see course.stderr_preprocessor.
     c.Autograde.autograde_preprocessors = [
@@ -36,12 +35,9 @@ def configure(c, root, db_url=None):
         "nbgrader.preprocessors.AssignLatePenalties",
         "nbgrader.preprocessors.CheckCellMetadata",
     ]
-    c.Autograde.sanitize_preprocessors = [
-        "nbgrader.preprocessors.ClearOutput",
-        "nbgrader.preprocessors.DeduplicateIds",
-        "nbgrader.preprocessors.OverwriteKernelspec",
-        "course.restore_cells.RestoreDeletedCells",
-        "nbgrader.preprocessors.OverwriteCells",
-        "nbgrader.preprocessors.CheckCellMetadata",
-    ]
+    # The grader hands nbgrader a notebook rebuilt by course.recover_cells: the
+    # release's cells, kernelspec and metadata, no outputs, each grade_id once.
+    # What is left to do is to put the hidden tests (kept in the gradebook) into
+    # the test cells.
+    c.Autograde.sanitize_preprocessors = ["nbgrader.preprocessors.OverwriteCells"]
     c.Autograde.create_student = True
