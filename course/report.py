@@ -1,0 +1,361 @@
+"""The class report: ``report.html`` next to ``gradebook.csv``, one self-contained page.
+
+For each lesson it shows how the totals are spread, and for each exercise
+the mean points, the share of full marks and of zeros, the commonest failure
+messages, and an item analysis as assessment practice does it:
+
+* difficulty: mean score / max score (1 = everyone full marks);
+* discrimination: the correlation, over the graded submissions, of the
+  exercise's score with the rest of the lesson's score (the lesson total
+  without this exercise). It is undefined when either does not vary, and
+  the page says why instead of printing ``nan``.
+
+Only submissions with status ``graded`` enter these statistics: a rejected
+file or a grader error says nothing about what a student understood. Those
+are listed with their message, with the grading time of every submission,
+the roster students who handed nothing in, and the pairs that copy detection
+flagged (when ``similarity`` ran into ``<grading dir>/similarity``).
+Plots are matplotlib PNGs inlined as base64, so the file can be mailed or
+opened anywhere without the folder.
+"""
+import base64
+import html
+import io
+import json
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from course import gradebook, roster
+
+FILE_NAME = "report.html"
+EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.2, 0.2
+MIN_FOR_CORRELATION = 3
+
+
+@dataclass
+class Exercise:
+    """Item statistics of one exercise over a lesson's graded submissions."""
+
+    name: str
+    max: float
+    scores: list
+    rest: list
+    failed: int = 0
+    reasons: list = field(default_factory=list)
+
+    @property
+    def mean(self):
+        return statistics.fmean(self.scores)
+
+    @property
+    def full_share(self):
+        return sum(s >= self.max for s in self.scores) / len(self.scores)
+
+    @property
+    def zero_share(self):
+        return sum(s == 0 for s in self.scores) / len(self.scores)
+
+    @property
+    def difficulty(self):
+        return self.mean / self.max if self.max else None
+
+    def discrimination(self):
+        """``(correlation, None)``, or ``(None, why it is undefined)``."""
+        if len(self.scores) < MIN_FOR_CORRELATION:
+            return None, f"undefined: needs at least {MIN_FOR_CORRELATION} graded submissions"
+        if len(set(self.scores)) == 1:
+            return None, "undefined: every student scored the same here"
+        if len(set(self.rest)) == 1:
+            return None, "undefined: the rest of the lesson scored the same for everyone"
+        return float(np.corrcoef(self.scores, self.rest)[0, 1]), None
+
+    def flags(self):
+        flags = []
+        if self.difficulty is not None and self.difficulty > EASY:
+            flags.append(("easy", "too easy: nearly everyone passes"))
+        if self.difficulty is not None and self.difficulty < HARD:
+            flags.append(("hard", "too hard: nearly no one passes"))
+        value, _ = self.discrimination()
+        if value is not None and value < LOW_DISCRIMINATION:
+            flags.append(("flat", "does not discriminate: stronger and weaker students score alike"))
+        return flags
+
+
+def graded(results):
+    return [r for r in results if r["status"] == "graded"]
+
+
+def item_analysis(results):
+    """``{lesson: [Exercise, ...]}`` in notebook order, from the graded submissions."""
+    lessons = {}
+    for lesson in roster.lessons_of(results):
+        subs = [r for r in graded(results) if r["lesson"] == lesson]
+        if not subs:
+            continue
+        names = list(dict.fromkeys(c["exercise"] for r in subs for c in r["cells"]))
+        exercises = {}
+        for name in names:
+            cells = [(next((c for c in r["cells"] if c["exercise"] == name), None), r["score"]) for r in subs]
+            maximum = max(c["max"] for c, _ in cells if c)
+            scores = [c["score"] if c else 0.0 for c, _ in cells]
+            exercises[name] = Exercise(name, maximum, scores, [total - s for (_, total), s in zip(cells, scores)])
+        for _, exercise, failed, _, reasons in gradebook.failure_summary(subs):
+            exercises[exercise].failed, exercises[exercise].reasons = failed, reasons
+        lessons[lesson] = list(exercises.values())
+    return lessons
+
+
+def histogram(totals, max_score):
+    """``(labels, counts)``: one bin per point up to 20 points, else bins of a few whole points each."""
+    top = int(np.ceil(max_score))
+    width = 1 if top <= 20 else int(np.ceil((top + 1) / 12))
+    starts = list(range(0, top + 1, width))
+    labels = [f"{s}" if width == 1 else f"{s}–{min(s + width - 1, top)}" for s in starts]
+    counts, _ = np.histogram(totals, bins=[s - 0.5 for s in starts] + [starts[-1] + width - 0.5])
+    return labels, [int(c) for c in counts]
+
+
+def _png(fig):
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def lesson_figure(totals, max_score, exercises):
+    """The lesson's plot (totals histogram, then difficulty and discrimination per exercise) and its alt text."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels, counts = histogram(totals, max_score)
+    height = min(5.5, max(3.2, 0.4 * len(exercises) + 1.4))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, height), gridspec_kw={"width_ratios": [1, 1.15]})
+    left.bar(range(len(counts)), counts, color="#4c72b0", width=0.85)
+    crowded = len(labels) > 12 or "–" in labels[0]
+    left.set_xticks(range(len(counts)), labels, rotation=45 if crowded else 0, ha="right" if crowded else "center")
+    left.set_xlabel(f"total points (out of {max_score:g})")
+    left.set_ylabel("submissions")
+    left.set_title("Totals of the graded submissions")
+    left.yaxis.get_major_locator().set_params(integer=True)
+
+    names = [e.name for e in exercises]
+    y = np.arange(len(names))
+    difficulty = [e.difficulty or 0.0 for e in exercises]
+    discrimination = [e.discrimination()[0] for e in exercises]
+    right.barh(y - 0.2, difficulty, height=0.38, color="#4c72b0", label="difficulty (mean / max)")
+    right.barh(y + 0.2, [d or 0.0 for d in discrimination], height=0.38, color="#dd8452",
+               label="discrimination (r with rest)")
+    for i, d in enumerate(discrimination):
+        if d is None:
+            right.text(0.02, i + 0.2, "undefined", va="center", fontsize=8, color="#555")
+    right.axvline(HARD, color="#888", linestyle=":", linewidth=1)
+    right.axvline(EASY, color="#888", linestyle=":", linewidth=1)
+    right.axvline(0, color="black", linewidth=0.6)
+    right.set_yticks(y, names)
+    right.invert_yaxis()
+    right.set_xlim(min(-0.2, min((d for d in discrimination if d is not None), default=0) - 0.05), 1.05)
+    right.set_title(f"Item analysis (dotted: {HARD:g} and {EASY:g})")
+    right.legend(loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=2, fontsize=8, frameon=False)
+    fig.tight_layout()
+    alt = (f"Histogram of the totals of {len(totals)} graded submissions out of {max_score:g} points: "
+           + ", ".join(f"{label} points: {count}" for label, count in zip(labels, counts))
+           + ". Difficulty and discrimination per exercise: "
+           + ", ".join(f"{e.name} {_ratio(e.difficulty)} and {_ratio(d)}" for e, d in zip(exercises, discrimination))
+           + ".")
+    return _png(fig), alt
+
+
+def _ratio(value):
+    return "undefined" if value is None else f"{value:.2f}"
+
+
+def _pct(share):
+    return f"{100 * share:.0f} %"
+
+
+def _e(text):
+    return html.escape(str(text))
+
+
+CSS = """
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d1d1f; margin: 0 auto;
+       max-width: 1120px; padding: 24px 32px 64px; }
+h1 { margin-bottom: 4px; } h2 { margin-top: 48px; border-bottom: 2px solid #ddd; padding-bottom: 4px; }
+h3 { margin-top: 28px; }
+.muted { color: #666; }
+table { border-collapse: collapse; margin: 8px 0 16px; width: 100%; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 5px 8px; text-align: left; vertical-align: top; }
+th { background: #f4f4f6; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.flag { display: inline-block; border-radius: 4px; padding: 0 6px; margin: 1px 0; font-size: 13px; }
+.flag.easy { background: #e3f1e6; color: #1f5f2c; } .flag.hard { background: #fbe4e4; color: #8a1f1f; }
+.flag.flat { background: #fff1d6; color: #6b4a00; }
+.attention { background: #fff8e6; border: 1px solid #f0d9a0; border-radius: 6px; padding: 8px 16px; }
+.ok { background: #eef7ef; border: 1px solid #c8e3cb; border-radius: 6px; padding: 8px 16px; }
+.stats { display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 8px 0; padding: 0; }
+.stats div { display: flex; gap: 6px; } .stats dt { color: #666; } .stats dd { margin: 0; font-weight: 600; }
+img { max-width: 100%; height: auto; }
+ul.reasons { margin: 4px 0 12px; } ul.reasons li { margin: 2px 0; }
+code { background: #f4f4f6; padding: 0 3px; border-radius: 3px; }
+details summary { cursor: pointer; font-weight: 600; margin: 8px 0; }
+"""
+
+
+def _table(headers, rows, numeric=()):
+    head = "".join(f'<th class="num">{_e(h)}</th>' if i in numeric else f"<th>{_e(h)}</th>"
+                   for i, h in enumerate(headers))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _lesson_section(lesson, subs, exercises):
+    totals = [r["score"] for r in subs]
+    max_score = max(r["max_score"] for r in subs)
+    image, alt = lesson_figure(totals, max_score, exercises)
+    seconds = [r.get("seconds", 0.0) for r in subs]
+    slowest = max(subs, key=lambda r: r.get("seconds", 0.0))
+    stats = {"graded": len(subs), "mean": f"{statistics.fmean(totals):.2f}",
+             "median": f"{statistics.median(totals):g}", "lowest": f"{min(totals):g}",
+             "highest": f"{max(totals):g}", "out of": f"{max_score:g}",
+             "median grading time": f"{statistics.median(seconds):.0f} s",
+             "slowest": f"{slowest.get('seconds', 0.0):.0f} s ({slowest['student']})"}
+    parts = [f'<h2 id="lesson-{_e(lesson)}">{_e(lesson)}</h2>', f'<dl class="stats" data-lesson="{_e(lesson)}">']
+    parts += [f'<div><dt>{_e(k)}</dt><dd data-key="{_e(k)}">{_e(v)}</dd></div>' for k, v in stats.items()]
+    parts.append("</dl>")
+    parts.append(f'<img src="data:image/png;base64,{image}" alt="{_e(alt)}" title="{_e(alt)}">')
+    rows = []
+    for e in exercises:
+        value, why = e.discrimination()
+        flags = " ".join(f'<span class="flag {kind}">{_e(text)}</span>' for kind, text in e.flags())
+        disc = f"{value:.2f}" if value is not None else f'<span class="muted">{_e(why)}</span>'
+        rows.append(f'<tr data-exercise="{_e(e.name)}"><td><code>{_e(e.name)}</code></td>'
+                    f'<td class="num" data-key="max">{e.max:g}</td><td class="num" data-key="mean">{e.mean:.2f}</td>'
+                    f'<td class="num" data-key="full">{_pct(e.full_share)}</td>'
+                    f'<td class="num" data-key="zero">{_pct(e.zero_share)}</td>'
+                    f'<td class="num" data-key="difficulty">{_ratio(e.difficulty)}</td>'
+                    f'<td data-key="discrimination">{disc}</td><td>{flags}</td></tr>')
+    parts.append(_table(["Exercise", "Points", "Mean", "Full marks", "Zero", "Difficulty", "Discrimination", "Flags"],
+                        rows, numeric={1, 2, 3, 4, 5}))
+    failing = [e for e in exercises if e.failed]
+    if failing:
+        parts.append("<h3>What the class got wrong (commonest messages)</h3>")
+        for e in failing:
+            parts.append(f"<p><code>{_e(e.name)}</code>: {e.failed} of {len(e.scores)} lost points</p>"
+                         '<ul class="reasons">'
+                         + "".join(f'<li data-count="{n}"><b>{n} ×</b> {_e(reason)}</li>' for reason, n in e.reasons)
+                         + "</ul>")
+    return "\n".join(parts)
+
+
+def _copies(out):
+    """Flagged pairs of ``<out>/similarity/pairs.json``, or None when similarity did not run."""
+    path = Path(out) / "similarity" / "pairs.json"
+    if not path.is_file():
+        return None
+    return [p for p in json.loads(path.read_text())["pairs"] if p["flagged"]]
+
+
+def render(results, out, people=None):
+    """The report's HTML for ``results``; ``people`` is the roster (or None)."""
+    analysis = item_analysis(results)
+    not_graded = sorted((r for r in results if r["status"] != "graded"), key=lambda r: (r["lesson"], r["student"]))
+    absent = roster.missing(people, results) if people else []
+    strangers = roster.not_on_roster(people, results) if people else []
+    copies = _copies(out)
+    students = {r["student"] for r in results} | set(people or ())
+    attention = []
+    if not_graded:
+        attention.append(f'<li><a href="#not-graded">{len(not_graded)} submission(s) could not be graded</a></li>')
+    if absent:
+        attention.append(f'<li><a href="#missing">{len(absent)} lesson submission(s) missing</a> from roster students</li>')
+    if strangers:
+        attention.append(f'<li><a href="#missing">{len(strangers)} submission(s) from students not on the roster</a></li>')
+    if copies:
+        attention.append(f'<li><a href="#copies">{len(copies)} pair(s) of submissions look copied</a></li>')
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Class report: {_e(Path(out).name)}</title><style>{CSS}</style></head><body>",
+        "<h1>Class report</h1>",
+        f'<p class="muted">{_e(Path(out).resolve())}, written {datetime.now():%Y-%m-%d %H:%M}. '
+        'Files: <a href="gradebook.csv">gradebook.csv</a>, <a href="summary.md">summary.md</a>, '
+        '<a href="feedback/">feedback/</a>'
+        + (', <a href="similarity/index.html">similarity/</a>' if copies is not None else "") + ".</p>",
+        f'<dl class="stats"><div><dt>students</dt><dd data-key="students">{len(students)}</dd></div>'
+        f'<div><dt>submissions</dt><dd data-key="submissions">{len(results)}</dd></div>'
+        f'<div><dt>graded</dt><dd data-key="graded">{len(graded(results))}</dd></div>'
+        f'<div><dt>not graded</dt><dd data-key="not graded">{len(not_graded)}</dd></div>'
+        + (f'<div><dt>on the roster</dt><dd data-key="roster">{len(people)}</dd></div>' if people else "")
+        + "</dl>",
+        f'<div class="attention"><b>Needs your attention</b><ul>{"".join(attention)}</ul></div>' if attention
+        else '<div class="ok">Every submission was graded'
+             + (", every roster student handed in every lesson" if people else "") + ".</div>",
+        "<p>Lessons: " + ", ".join(f'<a href="#lesson-{_e(l)}">{_e(l)}</a>' for l in analysis) + "</p>",
+        f'<p class="muted">Difficulty is the mean score over the maximum; discrimination is the correlation of '
+        f"the exercise's score with the rest of the lesson's score. Flags: too easy above {EASY:g}, too hard below "
+        f"{HARD:g}, not discriminating below {LOW_DISCRIMINATION:g}. Only graded submissions count here.</p>",
+    ]
+    for lesson, exercises in analysis.items():
+        parts.append(_lesson_section(lesson, [r for r in graded(results) if r["lesson"] == lesson], exercises))
+
+    parts.append('<h2 id="not-graded">Submissions that could not be graded</h2>')
+    if not_graded:
+        parts.append(_table(["Student", "Lesson", "File", "Status", "Why"], [
+            f'<tr data-student="{_e(r["student"])}" data-lesson="{_e(r["lesson"])}"><td>{_e(r["student"])}</td>'
+            f'<td>{_e(r["lesson"])}</td><td>{_e(r.get("source_name", ""))}</td><td>{_e(r["status"])}</td>'
+            f'<td>{_e(r["message"])}</td></tr>' for r in not_graded]))
+    else:
+        parts.append("<p>None.</p>")
+
+    parts.append('<h2 id="missing">Missing work</h2>')
+    if people is None:
+        parts.append("<p>No roster was given, so nobody can be missing: pass <code>--roster roster.csv</code> "
+                     "(columns student id, name, email, lms id) to <code>grade</code> or <code>report</code>.</p>")
+    else:
+        if absent:
+            parts.append(_table(["Lesson", "Student id", "Name", "Email"], [
+                f'<tr data-missing="{_e(p.student)}" data-lesson="{_e(lesson)}"><td>{_e(lesson)}</td>'
+                f"<td>{_e(p.student)}</td><td>{_e(p.name)}</td><td>{_e(p.email)}</td></tr>" for lesson, p in absent]))
+        else:
+            parts.append("<p>Every roster student handed in every lesson.</p>")
+        if strangers:
+            parts.append("<h3>Submissions from students not on the roster</h3><p>They are graded but exported "
+                         "nowhere: fix the file name or add the student to the roster.</p>")
+            parts.append(_table(["Student id", "Lesson", "File"], [
+                f'<tr data-stranger="{_e(r["student"])}"><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td>'
+                f'<td>{_e(r.get("source_name", ""))}</td></tr>' for r in strangers]))
+
+    if copies is not None:
+        parts.append('<h2 id="copies">Possible copies</h2>')
+        if copies:
+            parts.append(_table(["Lesson", "Students", "Shared code", "Side by side"], [
+                f'<tr data-pair="{_e(p["a"])}|{_e(p["b"])}"><td>{_e(p["lesson"])}</td>'
+                f'<td>{_e(p["a"])} and {_e(p["b"])}</td><td class="num">{_pct(p["score"])}</td>'
+                f'<td><a href="similarity/{_e(p["page"])}">compare</a></td></tr>' for p in copies], numeric={2}))
+        else:
+            parts.append("<p>No pair of submissions shares enough answer code to be flagged.</p>")
+
+    timed = sorted(results, key=lambda r: -r.get("seconds", 0.0))
+    parts.append(f'<h2 id="time">Grading time</h2><details><summary>Every submission, slowest first '
+                 f'({len(timed)})</summary>')
+    parts.append(_table(["Student", "Lesson", "Status", "Seconds"], [
+        f'<tr><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td><td>{_e(r["status"])}</td>'
+        f'<td class="num">{r.get("seconds", 0.0):.1f}</td></tr>' for r in timed], numeric={3}))
+    parts.append("</details></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def write_report(out, roster_path=None):
+    """Write ``<out>/report.html`` from ``<out>/results``; return its path."""
+    out = Path(out)
+    people = roster.for_grading(out, roster_path)
+    path = out / FILE_NAME
+    path.write_text(render(gradebook.load_results(out / "results"), out, people), encoding="utf-8")
+    return path
