@@ -163,7 +163,7 @@ def lesson_figure(totals, max_score, exercises):
     right.invert_yaxis()
     right.set_xlim(min(-0.2, min((d for d in discrimination if d is not None), default=0) - 0.05), 1.05)
     right.set_title(f"Item analysis (dotted: {HARD:g} and {EASY:g})")
-    right.legend(loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=2, fontsize=8, frameon=False)
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
     alt = (f"Histogram of the totals of {len(totals)} graded submissions out of {max_score:g} points: "
            + ", ".join(f"{label} points: {count}" for label, count in zip(labels, counts))

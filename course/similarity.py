@@ -178,6 +178,7 @@ def _highlighted(code, slices):
 STYLE = """body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 16px 24px; }
 table { border-collapse: collapse; } th, td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: left; }
 td.num { text-align: right; } .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.cols > div { min-width: 0; } h2 { font-size: 17px; }
 pre { background: #f7f7f9; padding: 10px; overflow-x: auto; font-size: 13px; } mark { background: #ffd28a; }
 .muted { color: #666; } .warn { background: #fff8e6; border: 1px solid #f0d9a0; padding: 6px 10px; }"""
 
@@ -195,8 +196,9 @@ def _pair_page(pair, codes):
     return _page(f"{pair.lesson}: {pair.a} and {pair.b}", (
         f'<p><a href="../../../index.html">all pairs</a></p><h1>{html.escape(pair.lesson)}: '
         f"{html.escape(pair.a)} and {html.escape(pair.b)}</h1>"
-        f'<p class="muted">Highlighted: code found in both, after names, strings, comments and spacing are set '
-        f"aside. Only answer cells are shown; the release's own code in them does not count.</p>"
+        f'<p class="muted">Highlighted: runs of code found in both once names, strings, comments and spacing '
+        f"are set aside. Only answer cells are shown; a run may reach into the release's own code around an "
+        f"answer, but that code alone never counts.</p>"
         f'<div class="cols">{columns}</div>'))
 
 

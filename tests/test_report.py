@@ -121,3 +121,15 @@ def test_a_bad_roster_is_refused_with_what_to_fix(tmp_path):
     bad.write_text("student id,name,email\nada,Ada,a@x\nada,Ada again,b@x\n")
     with pytest.raises(report.roster.RosterError, match="listed twice"):
         report.write_report(folder, bad)
+
+
+def test_grade_writes_the_report_with_its_roster_and_copies(tmp_path):
+    from course import grading
+
+    folder, roster = class_results.write(tmp_path / "grading")
+    (tmp_path / "submitted").mkdir()  # nothing left to grade: the run only rewrites the class's files
+    grading.grade(tmp_path / "submitted", folder, roster_path=roster, detect_copies=True, no_sandbox=True,
+                  stream=io.StringIO())
+    page = (folder / report.FILE_NAME).read_text()
+    assert 'data-missing="hal"' in page and 'id="copies"' in page
+    assert (folder / "similarity" / "index.html").is_file() and (folder / "roster.csv").is_file()
