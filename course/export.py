@@ -15,9 +15,9 @@ students are those who handed something in.
 * ``canvas``: a gradebook CSV exported from Canvas (*Grades > Export*) with
   the lesson columns filled in, ready for *Grades > Import*. Canvas files
   start with a header row (``Student, ID, SIS User ID, SIS Login ID,
-  Section``, then one column per assignment, named ``<title> (<id>)``) and a
-  ``Points Possible`` row. A lesson's column is the one whose title is, or
-  starts with, the lesson id; a student's row is the one whose SIS Login ID
+  Section``, then one column per assignment, named ``<title> (<id>)``, and
+  read-only totals) and a ``Points Possible`` row. A lesson's column is the
+  assignment whose title is, or starts with, the lesson id; a student's row is the one whose SIS Login ID
   is the roster's lms id, email or student id. Every other cell is written
   back as it was read.
 * ``nbgrader``: students, assignments (one notebook named like the lesson,
@@ -103,8 +103,9 @@ CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 
 
 def _assignment_title(header):
-    """``05_siamese (1234)`` -> ``05_siamese``."""
-    return re.sub(r"\s*\(\d+\)\s*$", "", header).strip()
+    """``05_siamese (1234)`` -> ``05_siamese``; None for a column that is not an assignment (no id)."""
+    match = re.fullmatch(r"\s*(.*?)\s*\(\d+\)\s*", header)
+    return match.group(1) if match else None
 
 
 def canvas(grades, template, path):
@@ -114,13 +115,14 @@ def canvas(grades, template, path):
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     if not rows or any(name not in rows[0] for name in ("Student", "SIS Login ID")):
         raise ExportError(f"{template}: not a Canvas gradebook export (its header needs the columns "
-                          f"{', '.join(CANVAS_FIXED)}); export it from Canvas: Grades > Export > Export Entire Gradebook")
+                          f"{', '.join(CANVAS_FIXED)}); export it from Canvas: "
+                          "Grades > Export > Export Entire Gradebook")
     header = rows[0]
     login = header.index("SIS Login ID")
     notes = list(grades.notes)
     columns = {}
     for lesson in grades.lessons:
-        matches = [i for i, h in enumerate(header) if i >= len(CANVAS_FIXED) and _assignment_title(h).startswith(lesson)]
+        matches = [i for i, h in enumerate(header) if (_assignment_title(h) or "").startswith(lesson)]
         if len(matches) != 1:
             notes.append(f"{lesson}: {'no' if not matches else 'more than one'} assignment column in the template "
                          f"starts with {lesson!r}; not written (create the assignment in Canvas and export again)")

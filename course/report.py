@@ -274,9 +274,11 @@ def render(results, out, people=None):
     if not_graded:
         attention.append(f'<li><a href="#not-graded">{len(not_graded)} submission(s) could not be graded</a></li>')
     if absent:
-        attention.append(f'<li><a href="#missing">{len(absent)} lesson submission(s) missing</a> from roster students</li>')
+        attention.append(f'<li><a href="#missing">{len(absent)} lesson submission(s) missing</a> '
+                         "from roster students</li>")
     if strangers:
-        attention.append(f'<li><a href="#missing">{len(strangers)} submission(s) from students not on the roster</a></li>')
+        attention.append(f'<li><a href="#missing">{len(strangers)} submission(s) from students not on the '
+                         "roster</a></li>")
     if copies:
         attention.append(f'<li><a href="#copies">{len(copies)} pair(s) of submissions look copied</a></li>')
     parts = [

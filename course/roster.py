@@ -63,7 +63,8 @@ def read(path):
 
 
 def for_grading(out, path=None):
-    """The roster of the grading folder ``out``: ``path`` (kept as ``out/roster.csv``), else the kept copy, else None."""
+    """The roster of the grading folder ``out``: ``path`` (then kept as ``out/roster.csv``), else the kept
+    copy, else None."""
     kept = Path(out) / FILE_NAME
     if path is not None:
         people = read(path)
