@@ -310,8 +310,10 @@ class _Recovery:
             notes.append(f"Your changes to {_cells_phrase(changed)} were undone: the course's own cells "
                          "(explanations, self-checks, tests) are always graded as released.")
         missing = [i for i, c in enumerate(self.release.cells) if i not in self.matched and not _is_answer(c)]
-        if missing:
-            notes.append(f"{len(missing)} of the course's cells missing from your notebook were put back.")
+        if len(missing) == 1:
+            notes.append("One of the course's cells was missing from your notebook; it was put back.")
+        elif missing:
+            notes.append(f"{len(missing)} of the course's cells were missing from your notebook; they were put back.")
         if len(self.copies) == 1:
             notes.append(f"Cell {self.copies[0] + 1}, a copy of one of the course's own cells, was left out; "
                          "the original ran in its place.")

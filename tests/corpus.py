@@ -203,3 +203,48 @@ def writes_results(path):
 CASES = [syntax_error, exception, infinite_loop, crashed_kernel, memory_bomb, deleted_graded_cells,
          deleted_answer_cell, edited_test_cells, stripped_metadata, invalid_json, empty_file, giant_output,
          patched_checks, patched_assert_and_numpy, always_equal_objects, prefilled_outputs, writes_results]
+
+
+def _pasted(nb):
+    """``nb`` as pasted cell by cell into a new notebook: no nbgrader metadata, new cell ids."""
+    for i, cell in enumerate(nb.cells):
+        cell.metadata = {}
+        cell.id = f"pasted-{i}"
+    return nb
+
+
+def pasted_reference(path):
+    _save(_pasted(classroom.reference(LESSON)), path)
+    return NONE
+
+
+def pasted_blank(path):
+    _save(_pasted(classroom.blank(LESSON)), path)
+    return ALL
+
+
+def split_and_copied_cells(path):
+    """The first answer split in two, both halves keeping its metadata (as JupyterLab's "split cell"
+    does), and its self-check cell copied, with its metadata, below the hidden test that follows:
+    two cells with the same grade_id each, which nbgrader alone cannot grade."""
+    nb = classroom.reference(LESSON)
+    first = _cell(nb, "square_model")
+    second = nbformat.from_dict(json.loads(json.dumps(first)))
+    first.source, rest = first.source.split("\n\n\ndef make_square_model")
+    second.source, second.id = "def make_square_model" + rest, "split-half"
+    nb.cells.insert(nb.cells.index(first) + 1, second)
+    check = _cell(nb, "code-07")
+    copied = nbformat.from_dict(json.loads(json.dumps(check)))
+    copied.id = "copied-check"
+    nb.cells.insert(nb.cells.index(check) + 2, copied)
+    _save(nb, path)
+    return NONE
+
+
+def wrong_lesson(path):
+    """Lesson 02's notebook submitted as lesson 01's: rejected, with a message."""
+    _save(classroom.reference("02_custom_layers"), path)
+    return ALL
+
+
+CASES += [pasted_reference, pasted_blank, split_and_copied_cells, wrong_lesson]

@@ -171,7 +171,7 @@ def test_locked_cells_edited_deleted_moved_or_retagged_come_from_the_release():
     assert_recovered(graded, LESSON, REFERENCE_ANSWERS)
     assert notes == ["Your changes to cells 9, 14 and 15 were undone: the course's own cells (explanations, "
                      "self-checks, tests) are always graded as released.",
-                     "2 of the course's cells missing from your notebook were put back.",
+                     "2 of the course's cells were missing from your notebook; they were put back.",
                      "Cell 3, a copy of one of the course's own cells, was left out; the original ran in its place."]
 
 
@@ -232,8 +232,8 @@ def test_answers_alone_are_enough_to_be_graded():
     nb.cells = [c for c in nb.cells if _nbgrader(c).get("solution")]
     graded, notes = run(nb)
     assert_recovered(graded, LESSON, REFERENCE_ANSWERS)
-    assert notes == [f"{len(classroom.blank(LESSON).cells) - 4} of the course's cells missing from your "
-                     "notebook were put back."]
+    assert notes == [f"{len(classroom.blank(LESSON).cells) - 4} of the course's cells were missing from your "
+                     "notebook; they were put back."]
 
 
 def test_a_test_cell_made_an_answer_cell_holding_the_only_answer_is_rejected():

@@ -77,6 +77,9 @@ def test_failures_are_explained(graded):
     messages = {student: " ".join(c["message"] for c in r["cells"]) + r["message"] for student, r in results.items()}
     assert "not a valid Jupyter notebook" in messages["invalid_json"]
     assert "not a valid Jupyter notebook" in messages["empty_file"]
+    assert results["wrong_lesson"]["status"] == "rejected"
+    assert "This looks like lesson 02 (02_custom_layers.ipynb)" in results["wrong_lesson"]["message"]
+    assert any("lost their grading tags" in note for note in results["pasted_reference"]["notes"])
 
     def page(student):
         return (out / "feedback" / student / f"{corpus.LESSON}.html").read_text()
