@@ -182,12 +182,11 @@ class _Recovery:
         self.matched = _align(release, cells, self.lines, self.names)
         answers = [i for i, c in enumerate(release.cells) if _is_answer(c)]
         self.answers = {i: [self.matched[i]] for i in answers if i in self.matched}
-        self.found_by = {}  # answer index -> "tag", "place" or "names" when not matched by the alignment
+        self.found_by = {}  # answer index -> "place" or "names", when found by either
         for j in self._free():
             i = release.index.get(_grade_id(cells[j]))
             if i in answers:
                 self.answers[i] = sorted(self.answers.get(i, []) + [j])
-                self.found_by.setdefault(i, "tag")
         for i in answers:
             if i not in self.answers:
                 self._find_in_place(i) or self._find_by_names(i)
@@ -285,15 +284,16 @@ class _Recovery:
         notes = []
         untagged = [j for i, j in self.matched.items() if not _nbgrader(self.cells[j])]
         if untagged:
-            notes.append(f"{len(untagged)} cells of your notebook had lost their grading tags (this happens when "
-                         "cells are pasted into a new notebook or saved by some editors); they were recognised "
-                         "by their content.")
+            one = len(untagged) == 1
+            notes.append(f"{len(untagged)} cell{'' if one else 's'} of your notebook had lost {'its' if one else 'their'} grading "
+                         "tags (this happens when cells are pasted into a new notebook or saved by some editors) "
+                         f"and {'was' if one else 'were'} recognised by content.")
         for i, js in sorted(self.answers.items()):
             title = self.release.titles[i]
             if len(js) > 1:
                 notes.append(f"Your answer to {title} was in {_cells_phrase(js)}; they were graded together, "
                              "in that order, as one answer.")
-            elif self.found_by.get(i) in ("place", "names") or not _nbgrader(self.cells[js[0]]):
+            elif i in self.found_by or not _nbgrader(self.cells[js[0]]):
                 notes.append(f"Cell {js[0] + 1}, which starts `{_start(self.cells[js[0]])}`, was graded as "
                              f"your answer to {title}.")
         for i in sorted(set(self.release.titles) - set(self.answers)):
