@@ -21,7 +21,9 @@ _to_python = TransformerManager().transform_cell
 class Mutant:
     """A wrong answer made from the reference by one textual replacement in one answer cell.
 
-    ``breaks`` is the exercise key whose hidden tests must fail.
+    ``breaks`` is the exercise key whose hidden tests must fail. A self-check
+    cell must fail it too (tests/test_selfchecks.py), unless ``hidden_only``
+    says in one line why only the hidden tests can see it.
     """
 
     name: str
@@ -29,6 +31,7 @@ class Mutant:
     old: str
     new: str
     breaks: str
+    hidden_only: str = ""
 
 
 def _nbgrader(cell):

@@ -17,6 +17,9 @@ MUTANTS = [
     Mutant("relu instead of abs", "classifier", 'keras.layers.Dense(128),', 'keras.layers.Dense(128, "relu"),',
            "classifier"),
     Mutant("no softmax", "classifier", 'Dense(10, activation="softmax")', "Dense(10)", "classifier"),
+    Mutant("Dense(128, relu) in place of Dense(128) and Lambda(absolute)", "classifier",
+           'keras.layers.Dense(128),\n        keras.layers.Lambda(absolute, name="absolute"),\n',
+           'keras.layers.Dense(128, activation="relu"),\n', "classifier"),
     Mutant("no Lambda in the square model", "square_model",
            'keras.layers.Lambda(square, name="square")', 'keras.layers.Identity()', "square_model"),
 ]

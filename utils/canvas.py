@@ -99,10 +99,14 @@ def show_boxes(canvases, true_boxes, predicted_boxes=None, captions=None, column
     rows = int(np.ceil(len(canvases) / columns))
     fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.12), squeeze=False)
     for i, ax in enumerate(axes.flat):
-        ax.axis("off")
         if i >= len(canvases):
+            ax.axis("off")
             continue
         ax.imshow(canvases[i], cmap="gray_r")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():  # the canvas's edge: where an item sits is the point
+            spine.set_edgecolor("0.6")
         draw_box(ax, true_boxes[i], side, edgecolor="tab:green", linewidth=1.5, label="true")
         if predicted_boxes is not None:
             draw_box(ax, predicted_boxes[i], side, edgecolor="tab:red", linewidth=1.5, linestyle="--",

@@ -1,6 +1,7 @@
 """Figures the lessons share: training curves and image grids."""
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 
 def _history_dict(history):
@@ -8,21 +9,27 @@ def _history_dict(history):
     return dict(getattr(history, "history", history))
 
 
-def plot_history(history, metrics=("loss", "accuracy"), title=None):
-    """Plot training and validation curves, one panel per metric.
+def plot_history(history, metrics=("loss", "accuracy"), title=None, columns=2):
+    """Plot training and validation curves, one panel per metric, ``columns`` panels to a row.
 
-    ``val_<metric>`` is drawn beside ``<metric>`` when it is there. Returns
-    the figure so a notebook can save or adjust it.
+    ``val_<metric>`` is drawn beside ``<metric>`` when it is there. Epochs are
+    numbered from 1, with whole-number ticks. Returns the figure so a notebook
+    can save or adjust it.
     """
     curves = _history_dict(history)
     metrics = [m for m in metrics if m in curves]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
-    for ax, metric in zip(axes[0], metrics):
+    columns = min(columns, len(metrics))
+    rows = int(np.ceil(len(metrics) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.5 * rows), squeeze=False)
+    for ax in axes.flat[len(metrics):]:
+        ax.axis("off")
+    for ax, metric in zip(axes.flat, metrics):
         epochs = np.arange(1, len(curves[metric]) + 1)
         ax.plot(epochs, curves[metric], "o-", label="training")
         if f"val_{metric}" in curves:
             ax.plot(epochs, curves[f"val_{metric}"], "s--", label="validation")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         ax.legend()
@@ -32,15 +39,16 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None):
     return fig
 
 
-def show_images(images, labels=None, class_names=None, columns=8, size=1.4):
-    """Show a grid of grey-scale images with optional captions.
+def show_images(images, labels=None, class_names=None, columns=8, size=1.4, title=None):
+    """Show a grid of grey-scale images with optional captions and an optional title above them.
 
     ``labels`` may be class indices (named through ``class_names``) or any
-    strings.
+    strings. Returns the figure.
     """
     images = np.asarray(images)
     rows = int(np.ceil(len(images) / columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15), squeeze=False)
+    fig, axes = plt.subplots(rows, columns, figsize=(columns * size, rows * size * 1.15 + (0.4 if title else 0)),
+                             squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i >= len(images):
@@ -51,5 +59,20 @@ def show_images(images, labels=None, class_names=None, columns=8, size=1.4):
             if class_names is not None:
                 label = class_names[int(label)]
             ax.set_title(str(label), fontsize=8)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
+    return fig
+
+
+def show_predictions(images, predicted, true, class_names, columns=8, size=1.4, title=None):
+    """Show images captioned with the predicted class; a mistake is red and names the true class too.
+
+    Returns the figure.
+    """
+    captions = [class_names[int(p)] if p == t else f"{class_names[int(p)]}\n(true: {class_names[int(t)]})"
+                for p, t in zip(predicted, true)]
+    fig = show_images(images, captions, columns=columns, size=size * 1.1, title=title)
+    for ax, p, t in zip(fig.axes, predicted, true):
+        ax.title.set_color("black" if p == t else "red")
     return fig

@@ -3,17 +3,69 @@ expected, what your code gave, and a hint.
 
 A failing check raises :class:`SelfCheckFailed`, so "Run all" stops at the
 first exercise that needs work; in Jupyter and Colab it is shown as that one
-line instead of a traceback.
+line instead of a traceback. An answer that is not written yet (its stub
+still raises ``NotImplementedError``) is shown the same way: importing this
+module in IPython installs a handler that prints one line naming the
+function to write, wherever the error surfaces.
 """
+import contextlib
+import sys
+
 import numpy as np
+
+from utils import errors
 
 
 class SelfCheckFailed(AssertionError):
     """A self-check did not pass; the message says why."""
 
     def _render_traceback_(self):
-        # IPython shows these lines instead of the traceback.
-        return [f"\x1b[0;31m{self}\x1b[0m"]
+        # IPython shows these lines instead of the traceback (no colour
+        # codes: the notebook already shows errors in red).
+        return [str(self)]
+
+
+def not_written(traceback):
+    """The one line shown for a ``NotImplementedError`` raised by an answer stub, given its traceback."""
+    while traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    frame = traceback.tb_frame
+    if frame.f_code.co_name == "<module>":
+        return "✘ This answer is not written yet: replace `raise NotImplementedError()` with your code."
+    owner = frame.f_locals.get("self")
+    name = frame.f_code.co_name if owner is None else f"{type(owner).__name__}.{frame.f_code.co_name}"
+    return (f"✘ {name}() is not written yet: replace `raise NotImplementedError()` in its answer cell "
+            "with your code, run that cell, then this one.")
+
+
+def _show_not_written(shell, etype, value, traceback, tb_offset=None):
+    lines = [not_written(traceback)]
+    shell._showtraceback(etype, value, lines)  # an error output, so "Run all" stops here
+    return lines
+
+
+def _install_ipython_handler():
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        shell.set_custom_exc((NotImplementedError,), _show_not_written)
+
+
+_install_ipython_handler()
+
+
+@contextlib.contextmanager
+def running(what, hint=""):
+    """Turn an error raised inside the block into one self-check line that names ``what`` was running."""
+    try:
+        yield
+    except SelfCheckFailed:
+        raise
+    except NotImplementedError:
+        raise SelfCheckFailed(not_written(sys.exc_info()[2])) from None
+    except Exception as error:  # the student's code failed: say where, in one line
+        message = f"✘ {what} raised {' '.join(errors.describe(error).splitlines())}"
+        raise SelfCheckFailed(message + (f" Hint: {hint}" if hint else "")) from None
 
 
 def _fmt(value):
