@@ -55,3 +55,60 @@ def failure_page(student, lesson, message, cells):
         f"<table border='1' cellpadding='4'><tr><th>exercise</th><th>score</th></tr>{rows}</table>"
         "</body></html>"
     )
+
+
+EXERCISE_HEADING = re.compile(r"^#{2,4}\s*(Exercise\s[^\n(]*?)\s*\(\d+ points?\)", re.M)
+# Messages and hints wrap at the page's width instead of running off to the right.
+PAGE_STYLE = "<style>div.output_area pre, div.output_subarea pre { white-space: pre-wrap; overflow-wrap: anywhere; }</style>"
+
+
+def exercise_titles(nb):
+    """grade_id of each graded test cell -> the title of its exercise ("Exercise 1 · a square layer")."""
+    titles, title = {}, None
+    for cell in nb.cells:
+        found = EXERCISE_HEADING.search(cell.source) if cell.cell_type == "markdown" else None
+        title = found.group(1).replace("`", "").strip() if found else title
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if nbgrader.get("grade") and not nbgrader.get("solution") and title:
+            titles[nbgrader["grade_id"]] = title
+    return titles
+
+
+def finish_page(page, titles):
+    """nbgrader's feedback HTML with exercise titles in its score list (not "Test cell") and wrapped outputs."""
+    for grade_id, title in titles.items():
+        page = page.replace(f'<a href="#{grade_id}">Test cell</a>', f'<a href="#{grade_id}">{html.escape(title)}</a>')
+    return page.replace("</head>", PAGE_STYLE + "\n</head>", 1)
+
+
+def terminal_text(text):
+    """What a terminal shows for ``text``: carriage returns and backspaces applied, colour codes dropped.
+
+    A live progress bar redraws itself with them; a page shows each redraw.
+    """
+    lines = []
+    for raw in plain(text).split("\n"):
+        line, column = [], 0
+        for char in raw:
+            if char == "\r":
+                column = 0
+            elif char == "\b":
+                column = max(column - 1, 0)
+            else:
+                line[column:column + 1] = [char]
+                column += 1
+        lines.append("".join(line).rstrip())
+    return "\n".join(lines)
+
+
+def plain_streams(outputs):
+    """``outputs`` with adjacent stream outputs of one stream merged and shown as a terminal would."""
+    merged = []
+    for output in outputs:
+        if (output.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1].get("name") == output.get("name")):
+            merged[-1] = nbformat.v4.new_output("stream", name=output["name"], text=merged[-1]["text"] + output["text"])
+        else:
+            merged.append(output)
+    return [nbformat.v4.new_output("stream", name=o["name"], text=terminal_text(o["text"]))
+            if o.get("output_type") == "stream" else o for o in merged]
