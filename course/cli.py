@@ -1,7 +1,15 @@
-"""The instructor's command line."""
-import argparse
+"""The instructor's command line.
 
-from course import grading, release
+Exit status: 0 when all went well; 1 when ``check`` finds a problem, when a
+submission could not be graded because the grading failed (status
+``error``), or when ``demo``'s reference solutions do not get full marks or
+its blank notebooks get points; 2 when grading could not start (no sandbox,
+or the preflight kernel failed), before anyone was graded.
+"""
+import argparse
+import sys
+
+from course import export, grading, preflight, release, report, roster, similarity
 
 
 def cmd_build(args):
@@ -19,27 +27,105 @@ def cmd_check(args):
     return 1 if problems else 0
 
 
+def _start_failure(error):
+    print(f"✘ grading did not start: {error}", file=sys.stderr)
+    return 2
+
+
+def print_scores(results, stream=None):
+    """Each result's score, exercise by exercise, with what to fix."""
+    stream = stream or sys.stdout
+    for result in sorted(results, key=lambda r: (r["lesson"], r["student"])):
+        print(f"\n{result['student']} / {result['lesson']}: {result['score']:g}/{result['max_score']:g}"
+              f"  ({result['status']})", file=stream)
+        if result["status"] != "graded":
+            print(f"  {result['message']}", file=stream)
+            continue
+        for note in result.get("notes", []):
+            print(f"  note: {note}", file=stream)
+        for cell in result["cells"]:
+            mark = "✔" if cell["score"] == cell["max"] else "✘"
+            print(f"  {mark} {cell['exercise']:<24} {cell['score']:g}/{cell['max']:g}"
+                  f"{'  ' + cell['message'] if cell['message'] else ''}", file=stream)
+
+
 def cmd_grade(args):
-    summary = grading.grade(args.submissions, args.out, workers=args.workers, dask_scheduler=args.dask_scheduler,
-                            force=args.force, lesson=args.lesson, seed=args.seed,
-                            limits=grading.Limits(args.time_limit, args.cell_timeout, args.memory_limit))
+    try:
+        summary = grading.grade(args.submissions, args.out, workers=args.workers,
+                                dask_scheduler=args.dask_scheduler, force=args.force, lesson=args.lesson,
+                                seed=args.seed, no_sandbox=args.no_sandbox, roster_path=args.roster,
+                                detect_copies=args.similarity,
+                                limits=grading.Limits(args.time_limit, args.cell_timeout, args.memory_limit))
+    except (grading.SandboxUnavailable, preflight.PreflightFailed, roster.RosterError) as error:
+        return _start_failure(error)
     out = summary["out"]
+    if len(summary["results"]) <= 3:  # one student grading their own work: show everything
+        print_scores(summary["results"])
+        for result in summary["results"]:
+            print(f"feedback:  {out / 'feedback' / result['student'] / (result['lesson'] + '.html')}")
     print(f"gradebook: {out / 'gradebook.csv'}")
     print(f"feedback:  {out / 'feedback'}")
     print(f"summary:   {out / 'summary.md'}")
-    return 0
+    print(f"report:    {out / report.FILE_NAME}")
+    if args.similarity:
+        print(f"copies:    {out / 'similarity' / 'index.html'}")
+    for result in summary["errors"]:
+        print(f"✘ {result['student']} / {result['lesson']}: the grading failed (not the student's fault); "
+              f"see {out / 'logs' / result['lesson'] / (result['student'] + '.log')}, then run the same "
+              "command again to grade it", file=sys.stderr)
+    return 1 if summary["errors"] else 0
 
 
 def cmd_demo(args):
     from course import demo
 
-    summary = demo.run(args.out, lessons=args.lesson, workers=args.workers)
+    try:
+        summary = demo.run(args.out, lessons=args.lesson, workers=args.workers)
+    except (grading.SandboxUnavailable, preflight.PreflightFailed) as error:
+        return _start_failure(error)
     out = summary["out"]
     print()
     for result in sorted(summary["results"], key=lambda r: (r["lesson"], r["student"])):
-        print(f"  {result['lesson']:<22} {result['student']:<10} {result['score']:g}/{result['max_score']:g}")
+        print(f"  {result['lesson']:<22} {result['student']:<10} {result['score']:g}/{result['max_score']:g}"
+              f"  {result['status']}")
     print(f"\ngradebook: {out / 'gradebook.csv'}\nfeedback:  {out / 'feedback'}/<student>/<lesson>.html"
-          f"\nsummary:   {out / 'summary.md'}")
+          f"\nsummary:   {out / 'summary.md'}\nreport:    {out / report.FILE_NAME}"
+          f"\ncopies:    {out / 'similarity' / 'index.html'}")
+    wrong = demo.unexpected(summary["results"])
+    for problem in wrong:
+        print(f"✘ {problem}", file=sys.stderr)
+    return 1 if wrong else 0
+
+
+def cmd_report(args):
+    try:
+        print(f"report: {report.write_report(args.grading_dir, args.roster)}")
+    except roster.RosterError as error:
+        print(f"✘ {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_similarity(args):
+    outcome = similarity.run(args.submissions, args.out, threshold=args.threshold)
+    for problem in outcome["problems"] + outcome["notes"]:
+        print(f"! {problem}")
+    for pair in outcome["flagged"]:
+        print(f"  {pair.lesson:<22} {pair.a} and {pair.b}: {100 * pair.score:.0f} % shared")
+    print(f"{len(outcome['flagged'])} pair(s) flagged; side by side: {outcome['index']}")
+    return 0
+
+
+def cmd_export(args):
+    try:
+        notes = export.export(args.grading_dir, args.format, args.out, roster_path=args.roster,
+                              template=args.template, key=args.key)
+    except (export.ExportError, roster.RosterError) as error:
+        print(f"✘ {error}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"! {note}")
+    print(f"wrote {args.out}")
     return 0
 
 
@@ -63,8 +149,11 @@ def parser():
     grade.add_argument("--workers", type=int, help="parallel submissions (default: one per core)")
     grade.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on this Dask cluster instead")
     grade.add_argument("--lesson", help="the lesson of a single notebook whose name does not say it")
-    grade.add_argument("--force", action="store_true", help="grade again what is already graded")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again what is already graded (a changed file is graded again anyway)")
     grade.add_argument("--seed", type=int, help="seed of the hidden inputs (default: new for each run)")
+    grade.add_argument("--no-sandbox", action="store_true",
+                       help="grade even where bubblewrap cannot build the sandbox (student code is then not isolated)")
     limits = grading.Limits()
     grade.add_argument("--time-limit", type=int, default=limits.notebook_seconds, metavar="SECONDS",
                        help=f"wall-clock limit of one notebook (default {limits.notebook_seconds})")
@@ -72,7 +161,30 @@ def parser():
                        help=f"limit of one cell (default {limits.cell_seconds})")
     grade.add_argument("--memory-limit", type=float, default=limits.memory_gb, metavar="GB",
                        help=f"memory a student kernel may use (default {limits.memory_gb:g})")
+    grade.add_argument("--roster", metavar="CSV", help="class list (student id, name, email, lms id): "
+                                                       "the report lists who is missing")
+    grade.add_argument("--similarity", action="store_true",
+                       help="also compare the answer code of every two students (into <out>/similarity)")
     grade.set_defaults(run=cmd_grade)
+    rep = sub.add_parser("report", help="write report.html of a grading folder again")
+    rep.add_argument("grading_dir", help="the --out folder of grade")
+    rep.add_argument("--roster", metavar="CSV", help="class list (default: the one grade was given)")
+    rep.set_defaults(run=cmd_report)
+    sim = sub.add_parser("similarity", help="find pairs of students with the same answer code")
+    sim.add_argument("submissions", help="the folder grade reads")
+    sim.add_argument("--out", default="similarity", help="output folder (default: similarity/)")
+    sim.add_argument("--threshold", type=float, default=similarity.THRESHOLD,
+                     help=f"share of shared answer code that flags a pair (default {similarity.THRESHOLD:g})")
+    sim.set_defaults(run=cmd_similarity)
+    exp = sub.add_parser("export", help="grades for Moodle, Canvas or nbgrader")
+    exp.add_argument("grading_dir", help="the --out folder of grade")
+    exp.add_argument("--format", required=True, choices=export.FORMATS)
+    exp.add_argument("--out", required=True, metavar="FILE", help="file to write (nbgrader: a gradebook.db)")
+    exp.add_argument("--roster", metavar="CSV", help="class list (default: the one grade was given)")
+    exp.add_argument("--template", metavar="CSV", help="canvas: the gradebook CSV exported from Canvas")
+    exp.add_argument("--key", choices=("email", "username"), default="email",
+                     help="moodle: identify students by email (default) or username (the roster's lms id)")
+    exp.set_defaults(run=cmd_export)
     return p
 
 

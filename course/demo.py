@@ -2,12 +2,16 @@
 
 For every lesson it makes three submissions (the reference solution, the
 untouched release, and one with the first half of the exercises done),
-grades them in parallel and points at the gradebook and feedback.
+plus, for lesson 01 only (it grades fast), ``copycat``: the reference with
+its variables renamed, comments reworded and spacing changed, which copy
+detection must flag. It grades them in parallel, writes the class report and
+the copy detection, and points at all of it. (``half_done`` is made of
+reference answers, so copy detection pairs it with ``reference`` too.)
 """
 import shutil
 from pathlib import Path
 
-from course import grading, notebook_format, release
+from course import grading, notebook_format, release, similarity
 from course.lessons import RELEASE_DIR, SOURCE_DIR, lesson_ids, notebook_name
 
 
@@ -30,6 +34,18 @@ def half_done(lesson):
     return nb
 
 
+COPIED_LESSON = "01_lambda_layers"
+
+
+def copied(lesson):
+    """The reference with every answer cell disguised as a copier would (:func:`course.similarity.disguise`)."""
+    nb = notebook_format.read(SOURCE_DIR / lesson / notebook_name(lesson))
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = similarity.disguise(cell.source)
+    return nb
+
+
 def make_class(folder, lessons):
     """Write the demo submissions in nbgrader's layout; return the ``submitted`` folder."""
     submitted = Path(folder) / "submitted"
@@ -40,6 +56,7 @@ def make_class(folder, lessons):
             ("reference", notebook_format.read(SOURCE_DIR / lesson / name)),
             ("blank", notebook_format.read(RELEASE_DIR / lesson / name)),
             ("half_done", half_done(lesson)),
+            *([("copycat", copied(lesson))] if lesson == COPIED_LESSON else []),
         ):
             path = submitted / student / lesson / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -47,9 +64,24 @@ def make_class(folder, lessons):
     return submitted
 
 
+def unexpected(results):
+    """What the demo's grades should not be: reference (or copycat) below full marks, blanks above 0, any status
+    but graded. Empty when the grading works."""
+    problems = []
+    for r in results:
+        if r["status"] != "graded":
+            problems.append(f"{r['student']} / {r['lesson']}: {r['status']}: {r['message']}")
+        elif r["student"] in ("reference", "copycat") and r["score"] != r["max_score"]:
+            problems.append(f"{r['student']} / {r['lesson']}: {r['score']:g}/{r['max_score']:g}, expected full marks")
+        elif r["student"] == "blank" and r["score"] != 0:
+            problems.append(f"blank / {r['lesson']}: {r['score']:g}/{r['max_score']:g}, expected 0")
+    return problems
+
+
 def run(folder="demo", lessons=None, workers=None, stream=None):
     lessons = lessons or lesson_ids()
     release.build()
     submitted = make_class(folder, lessons)
     kwargs = {"stream": stream} if stream else {}
-    return grading.grade(submitted, Path(folder) / "grading", workers=workers, force=True, **kwargs)
+    return grading.grade(submitted, Path(folder) / "grading", workers=workers, force=True, detect_copies=True,
+                         **kwargs)

@@ -12,6 +12,7 @@ import re
 import nbformat
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+HIDDEN_OUTPUT = "[output removed: it showed the hidden tests]\n"
 
 
 def plain(text):
@@ -22,22 +23,47 @@ def error_output(ename, message):
     return nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
 
 
-def sanitize(nb, release_sources, verdicts):
-    """Rewrite graded test cells in place.
+def _output_text(output):
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    if output.get("output_type") == "error":
+        return "\n".join([output.get("evalue", ""), *output.get("traceback", [])])
+    return "\n".join(str(value) for value in output.get("data", {}).values())
 
-    ``release_sources`` maps grade_id to the release's cell source;
-    ``verdicts`` maps grade_id to ``None`` (passed) or a failure message.
+
+def _shows_any(output, lines):
+    text = plain(_output_text(output))
+    return any(line in text for line in lines)
+
+
+def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
+    """Rewrite ``nb`` (the autograded notebook) in place into what its feedback page may show.
+
+    Graded test cells get the release's source and, as output, their verdict:
+    ``verdicts`` maps grade_id to ``None`` (passed) or a failure message. Any
+    other output that shows one of ``hidden_lines`` (a notebook can capture
+    the hidden tests as they run and print them later) is replaced by a line
+    saying so. ``notes`` (what the grader did to recover a damaged notebook)
+    open the page.
     """
+    sources = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in release.cells}
     for cell in nb.cells:
+        if cell.get("outputs"):
+            cell.outputs = plain_streams(cell.outputs)
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id not in verdicts:
-            continue
-        cell.source = release_sources.get(grade_id, "")
-        message = verdicts[grade_id]
-        if message is None:
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="✔ All hidden tests passed.\n")]
-        else:
-            cell.outputs = [error_output("HiddenTestFailed", message)]
+        if grade_id in verdicts:
+            cell.source = sources.get(grade_id, "")
+            message = verdicts[grade_id]
+            if message is None:
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="✔ All hidden tests passed.\n")]
+            else:
+                cell.outputs = [error_output("HiddenTestFailed", message)]
+        elif cell.get("outputs"):
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=HIDDEN_OUTPUT)
+                            if _shows_any(output, hidden_lines) else output for output in cell.outputs]
+    if notes:
+        text = "**Before grading, your notebook was repaired:**\n\n" + "\n".join(f"- {note}" for note in notes)
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
     return nb
 
 

@@ -5,31 +5,50 @@ line: ``done`` or ``error``.
 Run as a separate process by :mod:`course.grader_process`, so that a submission
 that hangs or crashes the grader harms only its own grade. The steps:
 
-1. check the file is a notebook at all;
-2. ``nbgrader autograde`` it against a private copy of the gradebook;
-3. judge again, in this process, the evidence each hidden test saved
-   (:meth:`grader_tests.exercise.Exercise.rejudge`): a test that passed in
-   the student's kernel but whose evidence is missing or wrong scores 0;
-4. rewrite the test cells so feedback shows no hidden test, render it;
-5. write the result as JSON, atomically (the file exists only when complete).
+1. read the file; a file that is not a notebook, or not this lesson's, is
+   *rejected* with a message that says what to submit instead;
+2. recover the work of a damaged notebook (:mod:`course.recover_cells`);
+3. ``nbgrader autograde`` it against a private copy of the gradebook, in a
+   sandboxed kernel (:mod:`course.sandbox`), the hidden tests seeded for this
+   student only (:mod:`course.hidden_seed`);
+4. judge again, in this process, the evidence each hidden test saved
+   (:mod:`course.evidence`): a test that passed in the student's kernel but
+   whose evidence is missing or wrong scores 0;
+5. rewrite the test cells so feedback shows no hidden test, render it;
+6. write the result as JSON, atomically (the file exists only when complete).
+
+A result's ``status`` says whose the outcome is: ``graded`` (the student's
+code decided), ``rejected`` (the file cannot be graded as this lesson), or
+``error`` (the grading itself failed; the student is not at fault, the log
+in ``logs/`` says why).
 """
+import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+import numpy as np
 from nbgrader.api import Gradebook
 
-from course import feedback
+from course import evidence, feedback, kernel_limits
 from course.lessons import REPO_ROOT, grader_module, notebook_name
 from course.nbgrader_runner import make_api
 from course.nbgrader_settings import COURSE_ID
+from course.recover_cells import committed_releases, recover
+from course.release import hidden_test_lines
 from grader_tests.exercise import CheckFailed, exercises_of
+
+JAIL_BYTES = 128 * 2**20  # what the kernel may write outside its memory: evidence and sockets
+GRADER_FAULT = ("Your notebook could not be graded because the grading system failed, not because of "
+                "your work. Your instructor has the details and will grade it again.")
 
 
 def write_json_atomically(path, data):
@@ -38,6 +57,10 @@ def write_json_atomically(path, data):
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=1))
     os.replace(tmp, path)
+
+
+def file_digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def grade_cells(db_url, lesson):
@@ -63,9 +86,9 @@ def friendly_error(ename, evalue):
         return evalue
     if ename == "NameError":
         return f"{evalue}. An earlier cell failed, was not run, or was deleted: fix the first error above."
-    if ename == "CellTimeoutError":
-        return "this cell ran longer than the time limit (an endless loop, or training far too long?)."
-    if ename in ("DeadKernelError", "KernelDied"):
+    if ename in ("CellTimeoutError", "KernelDied"):
+        return evalue or "this cell ran longer than the time limit (an endless loop, or training far too long?)."
+    if ename == "DeadKernelError":
         return "the Python kernel died while running this cell (it crashed or ran out of memory)."
     return f"{ename}: {evalue}"
 
@@ -76,20 +99,44 @@ def rejudge(lesson, evidence_dir, seed, cell_ids):
     verdicts = {}
     for grade_id in cell_ids:
         exercise = exercises.get(grade_id.removeprefix("test_"))
-        evidence = Path(evidence_dir) / f"{grade_id.removeprefix('test_')}.npz"
         if exercise is None:
             verdicts[grade_id] = None
-        elif not evidence.is_file():
+            continue
+        path = Path(evidence_dir) / f"{exercise.key}.npz"
+        if not os.path.lexists(path):
             verdicts[grade_id] = "the hidden tests did not run to the end in your notebook."
-        else:
-            try:
-                exercise.rejudge(evidence, seed)
-                verdicts[grade_id] = None
-            except CheckFailed as failure:
-                verdicts[grade_id] = str(failure)
-            except Exception as error:
-                verdicts[grade_id] = f"the saved results could not be checked ({type(error).__name__})."
+            continue
+        try:
+            saved = evidence.load(path)
+            exercise.judge(exercise.inputs(np.random.default_rng(seed)), saved)
+            verdicts[grade_id] = None
+        except evidence.BadEvidence as error:
+            verdicts[grade_id] = f"the hidden tests' results were tampered with ({error})."
+        except CheckFailed as failure:
+            verdicts[grade_id] = str(failure)
+        except Exception as error:
+            verdicts[grade_id] = f"the saved results could not be checked ({type(error).__name__})."
     return verdicts
+
+
+def new_result(task, cells):
+    return {"student": task["student"], "lesson": task["lesson"], "status": "graded", "message": "",
+            "source_name": task.get("source_name", Path(task["notebook"]).name),
+            "sha256": file_digest(task["notebook"]), "notes": [],
+            "cells": [{"id": grade_id, "exercise": grade_id.removeprefix("test_"), "score": 0.0, "max": points,
+                       "message": ""} for grade_id, points in cells]}
+
+
+def read_submission(path, lesson, release):
+    """``(notebook, notes, None)`` ready to grade, or ``(None, [], why it is rejected)``."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:
+        first = str(error).splitlines()[0] if str(error).strip() else "the file is empty"
+        return None, [], (f"the file is not a valid Jupyter notebook ({type(error).__name__}: {first[:200]}). "
+                          "Save it from Jupyter or Colab (File > Download .ipynb) and submit it again.")
+    return recover(nb, release, lesson, committed_releases())
 
 
 def grade(task):
@@ -103,63 +150,80 @@ def grade(task):
     shutil.copy(task["template_db"], db_path)
     db_url = f"sqlite:///{db_path}"
     cells = grade_cells(db_url, lesson)
-    result = {"student": student, "lesson": lesson, "status": "graded", "message": "",
-              "cells": [{"id": grade_id, "exercise": grade_id.removeprefix("test_"), "score": 0.0, "max": points,
-                         "message": ""} for grade_id, points in cells]}
-
-    try:
-        nb = nbformat.read(task["notebook"], as_version=4)
-        nbformat.validate(nb)
-    except Exception as error:
-        result["status"] = "invalid"
-        result["message"] = (f"the file is not a valid Jupyter notebook ({type(error).__name__}: "
-                             f"{str(error).splitlines()[0] if str(error) else 'empty file'}). "
-                             "Save it from Jupyter or Colab (File > Download .ipynb) and submit it again.")
+    result = new_result(task, cells)
+    release = nbformat.read(task["release_notebook"], as_version=4)
+    nb, notes, rejection = read_submission(task["notebook"], lesson, release)
+    result["notes"] = notes
+    if rejection:
+        result.update(status="rejected", message=rejection)
     else:
         nbformat.write(nb, submitted)
-        result.update(autograde(task, work, db_url, cells))
+        try:
+            result.update(autograde(task, work, db_url, cells, notes))
+        except Exception:
+            Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
+            with open(task["log"], "a") as log:
+                log.write(traceback.format_exc())
+            result.update(status="error", message=GRADER_FAULT)
 
     result["score"] = sum(c["score"] for c in result["cells"])
     result["max_score"] = sum(c["max"] for c in result["cells"])
     result["seconds"] = round(time.monotonic() - started, 1)
     if result["status"] != "graded":
         for c in result["cells"]:
-            c["message"] = c["message"] or result["message"]
+            c["score"], c["message"] = 0.0, result["message"]
+        result["score"] = 0.0
         Path(task["feedback"]).parent.mkdir(parents=True, exist_ok=True)
         Path(task["feedback"]).write_text(feedback.failure_page(student, lesson, result["message"], result["cells"]))
     write_json_atomically(task["result"], result)
     return result
 
 
-def autograde(task, work, db_url, cells):
+@contextmanager
+def jail_folder():
+    """A short-named folder for what the kernel writes to the grader (evidence, sockets).
+
+    As root it is a size-limited in-memory file system of its own, so a kernel
+    that writes without end fills only that; otherwise a plain folder, where
+    only the per-file size limit applies.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cj-"))  # short: Unix socket paths are limited
+    mounted = kernel_limits.running_as_root() and subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={JAIL_BYTES},mode=0755", "course-jail", str(folder)],
+        capture_output=True).returncode == 0
+    try:
+        yield folder
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def autograde(task, work, db_url, cells, notes):
     """Run nbgrader, re-judge, write feedback; return the result fields it decides."""
     student, lesson = task["student"], task["lesson"]
-    evidence_dir = work / "evidence"
-    # The rest of the kernel's environment is the grader process's own (course.grader_process).
-    os.environ.update({"COURSE_GRADING_SEED": str(task["seed"]), "COURSE_EVIDENCE_DIR": str(evidence_dir)})
-    kernel_folder = work / "submitted" / student / lesson
-    evidence_dir.mkdir()
-    with tempfile.TemporaryDirectory(prefix="kernel-") as runtime:  # short: Unix socket paths are limited
-        os.environ["JUPYTER_RUNTIME_DIR"] = runtime
-        sandbox = {"hidden": [REPO_ROOT, *task["hidden"]],
-                   "readable": [REPO_ROOT / "utils", REPO_ROOT / "grader_tests",
-                                *([sys.prefix] if Path(sys.prefix).is_relative_to(REPO_ROOT) else [])],
-                   "writable": [kernel_folder, evidence_dir, runtime], "workdir": kernel_folder,
-                   "memory_limit_gb": task["limits"]["memory_gb"]}
+    with jail_folder() as jail:
+        evidence_dir, runtime = jail / "evidence", jail / "kernel"
+        evidence_dir.mkdir()
+        runtime.mkdir()
+        os.environ.update({"COURSE_EVIDENCE_DIR": str(evidence_dir), "JUPYTER_RUNTIME_DIR": str(runtime)})
+        os.environ.pop("COURSE_GRADING_SEED", None)
+        kernel_folder = work / "submitted" / student / lesson
+        sandbox = {"hidden": [REPO_ROOT / "solutions", *task["hidden"]], "readable": [],
+                   "writable": [evidence_dir, runtime], "workdir": kernel_folder,
+                   "memory_limit_gb": task["limits"]["memory_gb"], "sandboxed": task.get("sandboxed", True)}
         api = make_api(work, db_url, sandbox=sandbox, cell_timeout=task["limits"]["cell_seconds"],
-                       release_notebook=task["release_notebook"])
+                       seed=task["seed"])
         outcome = api.autograde(lesson, student, force=True, create=True)
-    Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
-    Path(task["log"]).write_text(outcome.get("log", ""))
-    autograded = work / "autograded" / student / lesson / notebook_name(lesson)
-    if not outcome.get("success") or not autograded.is_file():
-        return {"status": "failed", "message": "nbgrader could not run the notebook. "
-                + feedback.plain(outcome.get("log", ""))[-600:]}
+        Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
+        Path(task["log"]).write_text(outcome.get("log", ""))
+        autograded = work / "autograded" / student / lesson / notebook_name(lesson)
+        if not outcome.get("success") or not autograded.is_file():
+            return {"status": "error", "message": GRADER_FAULT}
+        trusted = rejudge(lesson, evidence_dir, task["seed"], [grade_id for grade_id, _ in cells])
 
     nb = nbformat.read(autograded, as_version=4)
     errors = kernel_errors(nb)
-    ids = [grade_id for grade_id, _ in cells]
-    trusted = rejudge(lesson, evidence_dir, task["seed"], ids)
     verdicts, fields = {}, []
     with Gradebook(db_url, COURSE_ID) as gb:
         submission = gb.find_submission_notebook(lesson, lesson, student)
@@ -178,8 +242,7 @@ def autograde(task, work, db_url, cells):
         gb.db.commit()
 
     release = nbformat.read(task["release_notebook"], as_version=4)
-    sources = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in release.cells}
-    nbformat.write(feedback.sanitize(nb, sources, verdicts), autograded)
+    nbformat.write(feedback.sanitize(nb, release, verdicts, hidden_test_lines(lesson), notes), autograded)
     shutil.copy(autograded, Path(task["autograded_copy"]))
     make_api(work, db_url).generate_feedback(lesson, student, force=True)
     html = work / "feedback" / student / lesson / notebook_name(lesson).replace(".ipynb", ".html")

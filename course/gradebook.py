@@ -5,16 +5,61 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 
+STATUSES = ("graded", "rejected", "error")
+MAX_RESULT_BYTES = 2**20
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _valid(result, student, lesson):
+    if not isinstance(result, dict) or result.get("student") != student or result.get("lesson") != lesson:
+        return False
+    if result.get("status") not in STATUSES or not isinstance(result.get("message"), str):
+        return False
+    cells = result.get("cells")
+    if not isinstance(cells, list) or not cells:
+        return False
+    for cell in cells:
+        if not (isinstance(cell, dict) and isinstance(cell.get("exercise"), str) and isinstance(cell.get("message"), str)
+                and _number(cell.get("score")) and _number(cell.get("max")) and 0 <= cell["score"] <= cell["max"]):
+            return False
+    return (_number(result.get("score")) and _number(result.get("max_score"))
+            and abs(result["score"] - sum(c["score"] for c in cells)) < 1e-6
+            and abs(result["max_score"] - sum(c["max"] for c in cells)) < 1e-6)
+
+
+def read_result(path, student, lesson):
+    """The result in ``path`` if it is a sound result of ``student`` for ``lesson``, else None."""
+    path = Path(path)
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_RESULT_BYTES:
+            return None
+        result = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return result if _valid(result, student, lesson) else None
+
+
 def load_results(results_dir):
-    """Every complete result under ``results_dir`` (``<lesson>/<student>.json``)."""
-    return [json.loads(p.read_text()) for p in sorted(Path(results_dir).glob("*/*.json"))]
+    """Every sound result under ``results_dir`` (``<lesson>/<student>.json``) of a lesson of
+    the course; damaged or foreign files are left out (the next run grades them again)."""
+    from course.lessons import lesson_ids
+
+    lessons = set(lesson_ids())
+    found = (read_result(p, p.stem, p.parent.name) for p in sorted(Path(results_dir).glob("*/*.json"))
+             if p.parent.name in lessons)
+    return [result for result in found if result is not None]
 
 
 def write_gradebook(results, path):
     """One row per student; per exercise, per lesson and overall points.
 
-    Columns: ``student``, then for each lesson ``<lesson>:<exercise>`` ... and
-    ``<lesson>:total``, then ``total`` and ``max_total``. A student with no
+    Columns: ``student``, ``submitted_as`` (the name in the files, when it was
+    not a safe student id), then for each lesson ``<lesson>:<exercise>`` ...,
+    ``<lesson>:total`` and ``<lesson>:status``, then ``total`` and
+    ``max_total`` (the points of every lesson graded). A student with no
     submission for a lesson gets empty cells there (not zeros), so missing
     and failed work stay distinguishable.
     """
@@ -24,20 +69,21 @@ def write_gradebook(results, path):
         for cell in result["cells"]:
             lessons[result["lesson"]][cell["exercise"]] = cell["max"]
         by_student[result["student"]][result["lesson"]] = result
-    header = ["student"]
+    header = ["student", "submitted_as"]
     for lesson in sorted(lessons):
-        header += [f"{lesson}:{exercise}" for exercise in lessons[lesson]] + [f"{lesson}:total"]
+        header += [f"{lesson}:{exercise}" for exercise in lessons[lesson]] + [f"{lesson}:total", f"{lesson}:status"]
     header += ["total", "max_total"]
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(header)
         for student in sorted(by_student):
-            row, total, max_total = [student], 0.0, 0.0
+            names = sorted({r.get("submitted_as") or student for r in by_student[student].values()} - {student})
+            row, total, max_total = [student, " / ".join(names)], 0.0, 0.0
             for lesson in sorted(lessons):
                 result = by_student[student].get(lesson)
                 scores = {c["exercise"]: c["score"] for c in result["cells"]} if result else {}
                 row += [_num(scores[e]) if e in scores else "" for e in lessons[lesson]]
-                row.append(_num(result["score"]) if result else "")
+                row += [_num(result["score"]) if result else "", result["status"] if result else ""]
                 total += result["score"] if result else 0.0
                 max_total += sum(lessons[lesson].values())
             writer.writerow(row + [_num(total), _num(max_total)])

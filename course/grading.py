@@ -11,13 +11,20 @@ Output folder::
 
     gradebook.csv               one row per student
     summary.md                  what the class got wrong, per exercise
+    report.html                 the class report (course.report)
+    roster.csv                  the roster given with --roster, kept for report and export
+    similarity/index.html       pairs of similar answer code (with --similarity; course.similarity)
     feedback/<student>/<lesson>.html
     autograded/<student>/<lesson>.ipynb   graded notebooks, hidden tests removed
     results/<lesson>/<student>.json       one per submission (the run's memory)
     logs/<lesson>/<student>.log           nbgrader's log of that submission
+
+Before anyone is graded, :mod:`course.preflight` proves that a grading kernel
+works here; without a working sandbox, grading refuses to start unless told
+``no_sandbox``. A submission is graded again when its file changed since its
+result was written, or when that result is damaged.
 """
 import concurrent.futures
-import json
 import os
 import secrets
 import shutil
@@ -27,12 +34,20 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import grader_process, gradebook, sandbox, submissions
-from course.grade_worker import write_json_atomically
-from course.lessons import notebook_name
+from course import grader_process, gradebook, preflight, report, roster, sandbox, similarity, submissions
+from course.grade_worker import GRADER_FAULT, file_digest, write_json_atomically
+from course.hidden_seed import seed_for
+from course.lessons import REPO_ROOT, notebook_name
 from course.nbgrader_settings import CELL_TIMEOUT_SECONDS
 from course.release import generate
 
+NO_SANDBOX_WARNING = ("! grading WITHOUT a sandbox (--no-sandbox): student code can use the network and read "
+                      "every file the grading user can read, other students' submissions included; as root, "
+                      "kernels still run as users of their own who cannot change the grader's files.")
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap cannot build the sandbox here, and grading without one was not asked for."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +72,16 @@ def prepare_templates(lessons, folder):
     return templates
 
 
-def make_task(sub, out, templates, seed, limits, hidden, threads):
+def make_task(sub, out, templates, seed, limits, hidden, threads, sandboxed=True):
     return {
         "threads": threads,
         "student": sub.student,
         "lesson": sub.lesson,
         "notebook": str(sub.path),
-        "seed": seed,
+        "source_name": sub.path.name,
+        "submitted_as": sub.submitted_as,
+        "seed": seed_for(seed, sub.student, sub.lesson),
+        "sandboxed": sandboxed,
         "limits": asdict(limits),
         "hidden": [str(p) for p in hidden],
         "workdir": str(out / ".work" / sub.lesson / sub.student),
@@ -79,7 +97,9 @@ def run_task(task):
     """Grade one submission with this thread's grader process; return its result.
 
     When the grader does not finish (time limit, crash), the result is
-    written here instead, with every exercise at 0 and the reason.
+    written here instead, with every exercise at 0 and the reason: over the
+    notebook's time limit, the student's code decided (``graded``); a grader
+    that died or failed is the grading's fault (``error``).
     """
     Path(task["autograded_copy"]).parent.mkdir(parents=True, exist_ok=True)
     task_file = Path(task["workdir"] + ".task.json")
@@ -88,10 +108,12 @@ def run_task(task):
     grader = grader_process.for_this_thread(task["threads"])
     reason, log = grader.run(task_file, task["limits"]["notebook_seconds"])
     result_path = Path(task["result"])
-    if reason is None and result_path.is_file():
-        result = json.loads(result_path.read_text())
-    else:
-        result = _failed_result(task, reason or "the grader wrote no result", time.monotonic() - started)
+    result = gradebook.read_result(result_path, task["student"], task["lesson"]) if reason is None else None
+    if result is None:
+        timed_out = reason is not None and reason.startswith("grading was stopped")
+        result = _failed_result(task, "graded" if timed_out else "error",
+                                reason if timed_out else GRADER_FAULT, time.monotonic() - started)
+        log = log + f"\n{reason or 'the grader wrote no valid result'}\n".encode()
         Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
         Path(task["log"]).write_bytes(log)
     shutil.rmtree(task["workdir"], ignore_errors=True)
@@ -99,7 +121,7 @@ def run_task(task):
     return result
 
 
-def _failed_result(task, reason, seconds):
+def _failed_result(task, status, reason, seconds):
     from nbgrader.api import Gradebook
 
     from course import feedback
@@ -108,7 +130,9 @@ def _failed_result(task, reason, seconds):
     with Gradebook(f"sqlite:///{task['template_db']}", COURSE_ID) as gb:
         cells = [(c.name, c.max_score) for c in gb.find_notebook(task["lesson"], task["lesson"]).grade_cells]
     result = {
-        "student": task["student"], "lesson": task["lesson"], "status": "failed", "message": reason,
+        "student": task["student"], "lesson": task["lesson"], "status": status, "message": reason,
+        "source_name": task["source_name"], "submitted_as": task["submitted_as"],
+        "sha256": file_digest(task["notebook"]), "notes": [],
         "cells": [{"id": i, "exercise": i.removeprefix("test_"), "score": 0.0, "max": m, "message": reason}
                   for i, m in cells],
         "score": 0.0, "max_score": sum(m for _, m in cells), "seconds": round(seconds, 1),
@@ -136,35 +160,62 @@ class Progress:
 
 
 def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=None, seed=None,
-          limits=Limits(), stream=sys.stdout):
+          limits=Limits(), no_sandbox=False, stream=None, roster_path=None, detect_copies=False):
     """Grade ``target`` (a folder of submissions or one notebook) into ``out``; return a summary dict.
 
-    Student kernels see neither ``out`` nor the submissions' folder (see :mod:`course.sandbox`).
+    Also writes ``report.html`` (with the roster ``roster_path``, kept in
+    ``out``) and, with ``detect_copies``, the copy detection in ``out/similarity``.
+
+    Raises :class:`SandboxUnavailable` when bubblewrap does not work here and
+    ``no_sandbox`` is false, and :class:`course.preflight.PreflightFailed`
+    when a grading kernel does not work; in both cases no one is graded.
     """
+    stream = stream or sys.stdout
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     target = Path(target).resolve()
-    if not sandbox.bubblewrap_works():
-        print("! bubblewrap (bwrap) is not usable here: student kernels run without a sandbox", file=stream)
+    sandboxed = sandbox.bubblewrap_works()
+    if not sandboxed and not no_sandbox:
+        raise SandboxUnavailable(
+            "bubblewrap (bwrap) cannot build the sandbox here, so student code could read and change files "
+            "on this machine. Install it (`apt-get install bubblewrap`), or grade anyway with --no-sandbox.")
+    if not sandboxed:
+        print(NO_SANDBOX_WARNING, file=stream)
+    out.mkdir(parents=True, exist_ok=True)
+    roster.for_grading(out, roster_path)  # a bad roster stops here, before anyone is graded
     found, problems = submissions.find(target, single_lesson=lesson)
     for problem in problems:
         print(f"! {problem}", file=stream)
+    for sub in found:
+        if sub.submitted_as != sub.student:
+            print(f"  {sub.path.name}: graded as student {sub.student!r}", file=stream)
     seed = secrets.randbelow(2**31) if seed is None else seed
-    todo = [s for s in found if force or not (out / "results" / s.lesson / f"{s.student}.json").is_file()]
+    todo = [s for s in found if force or not _up_to_date(out, s)]
     print(f"{len(found)} submissions, {len(found) - len(todo)} already graded, {len(todo)} to grade", file=stream)
+    hidden = [REPO_ROOT / "solutions", out, target if target.is_dir() else target.parent]
     if todo:
+        preflight.run(_scratch(out), limits.memory_gb, sandboxed, hidden)
         with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
             templates = prepare_templates(sorted({s.lesson for s in todo}), folder)
-            hidden = [out, target if target.is_dir() else target.parent]
             workers = workers or os.cpu_count() or 1
             # Kernels running side by side share the cores instead of each using them all.
             threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
-            tasks = [make_task(s, out, templates, seed, limits, hidden, threads) for s in todo]
+            tasks = [make_task(s, out, templates, seed, limits, hidden, threads, sandboxed) for s in todo]
             _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream))
     results = gradebook.load_results(out / "results")
     gradebook.write_gradebook(results, out / "gradebook.csv")
     gradebook.write_summary(results, out / "summary.md")
-    return {"graded": len(todo), "results": results, "problems": problems, "out": out}
+    if detect_copies:
+        similarity.run(target, out / "similarity")
+    report.write_report(out)
+    errors = [r for r in results if r["status"] == "error"]
+    return {"graded": len(todo), "results": results, "problems": problems, "out": out, "errors": errors,
+            "todo": todo}
+
+
+def _up_to_date(out, sub):
+    """True when ``sub`` has a sound result, made from the file as it is now."""
+    result = gradebook.read_result(out / "results" / sub.lesson / f"{sub.student}.json", sub.student, sub.lesson)
+    return result is not None and result.get("sha256") == file_digest(sub.path) and result["status"] != "error"
 
 
 def _scratch(out):

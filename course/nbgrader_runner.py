@@ -1,4 +1,6 @@
 """Run nbgrader in-process with the course's settings and a chosen folder."""
+import os
+import sys
 import warnings
 
 from nbgrader.apps.api import NbGraderAPI
@@ -12,21 +14,38 @@ from course.nbgrader_settings import configure
 warnings.filterwarnings("ignore", module="nbgrader.api")
 
 
+def find_scripts_without_activation():
+    """Put this Python's script folder first on ``PATH``.
+
+    nbgrader runs ``alembic`` by name when it creates a gradebook; in a venv
+    that was not activated (``.venv/bin/python -m course ...``) that script is
+    not on ``PATH``, and every gradebook, so every grade, would fail.
+    """
+    scripts = os.path.dirname(sys.executable)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, [scripts, os.environ.get("PATH")]))
+
+
+find_scripts_without_activation()
+
+
 class NbgraderFailed(RuntimeError):
     """nbgrader reported a failure; the message holds its log."""
 
 
-def make_api(root, db_url=None, sandbox=None, cell_timeout=None, release_notebook=None, **directories):
+def make_api(root, db_url=None, sandbox=None, cell_timeout=None, seed=None, **directories):
     """An ``NbGraderAPI`` rooted at ``root``; ``directories`` override
     ``CourseDirectory`` folders, e.g. ``release_directory="/tmp/out"``;
     ``sandbox`` holds the arguments of :func:`course.sandbox.configure`;
-    ``release_notebook`` is what deleted cells are restored from when autograding."""
+    ``seed`` is written into the hidden tests just before they run (:mod:`course.hidden_seed`)."""
     config = Config()
     configure(config, root, db_url)
     if cell_timeout is not None:
         config.Execute.timeout = cell_timeout
-    if release_notebook is not None:
-        config.RestoreDeletedCells.release_notebook = str(release_notebook)
+    if seed is not None:
+        config.Autograde.autograde_preprocessors = ["course.hidden_seed.SeedHiddenTests",
+                                                    *config.Autograde.autograde_preprocessors]
+        config.SeedHiddenTests.seed = int(seed)
     if sandbox is not None:
         from course import sandbox as kernel_sandbox
 

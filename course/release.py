@@ -50,8 +50,8 @@ def build(release_dir=RELEASE_DIR, db_url=None, lessons=None):
     return written
 
 
-def hidden_lines(source_text):
-    """Lines of solution and hidden-test regions that a release must never show.
+def hidden_lines(source_text, kinds=("SOLUTION", "HIDDEN TESTS")):
+    """Lines of the source's regions of ``kinds`` that a release must never show.
 
     Lines too short to be telling, and lines that the source also shows
     outside any region, are left out.
@@ -59,11 +59,19 @@ def hidden_lines(source_text):
     outside = set(line.strip() for line in REGION.sub("", source_text).splitlines())
     lines = set()
     for match in REGION.finditer(source_text):
+        if match.group(1) not in kinds:
+            continue
         for line in match.group(2).splitlines():
             line = line.strip()
             if len(line) >= 12 and line not in outside and not line.startswith("#"):
                 lines.add(line)
     return lines
+
+
+def hidden_test_lines(lesson_id):
+    """The telling lines of a lesson's hidden tests, which no feedback page may show."""
+    source = notebook_format.read(SOURCE_DIR / lesson_id / notebook_name(lesson_id))
+    return hidden_lines(_cell_sources(source), kinds=("HIDDEN TESTS",))
 
 
 def _cell_sources(nb):

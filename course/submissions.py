@@ -10,14 +10,30 @@ Two layouts are accepted:
 
 A single ``.ipynb`` path is graded too (self-study); its student id is taken
 from the flat naming rule when the name follows it, else ``me``.
+
+Any name is graded: one that is not a safe student id (spaces, accents,
+``..``, more than 64 characters) is graded under :func:`safe_student_id`,
+and the gradebook keeps the name as it was (``submitted_as``).
 """
+import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from course.lessons import lesson_ids
 
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+STUDENT_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,63}$")
+
+
+def safe_student_id(name):
+    """``name`` itself when it is a safe id, else letters, digits and ``_`` from it plus a
+    short digest of the whole name, so that two names never share an id."""
+    if STUDENT_ID.match(name):
+        return name
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    readable = re.sub(r"[^A-Za-z0-9]+", "_", ascii_name).strip("_")[:48] or "student"
+    return f"{readable}-{hashlib.sha256(name.encode()).hexdigest()[:8]}"
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,7 @@ class Submission:
     student: str
     lesson: str
     path: Path
+    submitted_as: str = ""
 
     @property
     def name(self):
@@ -51,10 +68,7 @@ def find(target, lessons=None, single_lesson=None):
     submissions, problems = [], []
 
     def add(student, lesson, path):
-        if not STUDENT_ID.match(student):
-            problems.append(f"{path}: skipped: student id {student!r} may only use letters, digits, '.', '_', '-'")
-        else:
-            submissions.append(Submission(student, lesson, path.resolve()))
+        submissions.append(Submission(safe_student_id(student), lesson, path.resolve(), student))
 
     if target.is_file():
         parsed = _flat(target, lessons)

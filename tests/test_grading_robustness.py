@@ -2,18 +2,20 @@
 in a flat folder as a learning platform exports it: every submission gets a
 grade and a feedback line, the good students beside them are graded right,
 nothing outside a submission's own folder changes, and the run finishes."""
+import ast
 import hashlib
 import html
 import re
+from pathlib import Path
 
+import nbformat
 import pytest
 
-from course import grading, sandbox
-from tests import classroom, corpus
+from course import grading, kernel_limits, sandbox
+from tests import attacks, classroom, corpus
 
 GOOD = ["good_first", "good_last"]
-# Without a sandbox nothing stops a notebook from overwriting its classmates' files.
-BAD = [case for case in corpus.CASES if sandbox.bubblewrap_works() or case is not corpus.writes_results]
+BAD = corpus.CASES + attacks.CASES
 LIMITS = grading.Limits(notebook_seconds=600, cell_seconds=45, memory_gb=3)
 
 
@@ -42,7 +44,8 @@ def graded(tmp_path_factory):
         expected[case.__name__] = case(export / f"{case.__name__}_{corpus.LESSON}.ipynb")
     (export / "notes.ipynb").write_text("{}")
     before = _fingerprints(export)
-    summary = grading.grade(export, folder / "out", workers=2, limits=LIMITS, seed=7)
+    summary = grading.grade(export, folder / "out", workers=2, limits=LIMITS, seed=7,
+                            no_sandbox=not sandbox.bubblewrap_works())
     results = {r["student"]: r for r in summary["results"]}
     return expected, results, summary, before, _fingerprints(export), folder / "out"
 
@@ -108,3 +111,36 @@ def test_sandboxed_kernels_see_no_other_submission(graded):
     *_, out = graded
     autograded = (out / "autograded" / "writes_results" / f"{corpus.LESSON}.ipynb").read_text()
     assert "files the cheat could see: []" in autograded
+
+
+def _attack_report(out, student):
+    """The dict the attack notebook printed, from its autograded copy."""
+    nb = nbformat.read(out / "autograded" / student / f"{corpus.LESSON}.ipynb", as_version=4)
+    texts = [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    line = next(line for text in texts for line in text.splitlines() if line.startswith(attacks.REPORT))
+    return ast.literal_eval(line.removeprefix(attacks.REPORT).strip())
+
+
+@pytest.mark.skipif(not sandbox.bubblewrap_works(), reason="bubblewrap is not usable here")
+def test_a_kernel_cannot_escape_see_around_or_outlive_its_sandbox(graded):
+    *_, out = graded
+    seen = _attack_report(out, "escapes_the_sandbox")
+    assert seen["seed"] is None
+    assert seen["mount"] != 0 and seen["nested"] in ("", "0")
+    assert seen["repository"] == ["grader_tests", "utils"] and seen["outside"] == []
+    assert seen["killed"] == 0  # it sees no process but its own
+    assert seen["forks"] < sandbox.MAX_PROCESSES
+    assert seen["tmp_mb"] <= sandbox.SCRATCH_BYTES // 2**20
+    if kernel_limits.running_as_root():
+        assert seen["uid"] >= kernel_limits.FIRST_KERNEL_UID
+        assert seen["evidence_mb"] <= 128
+
+
+def test_no_process_of_a_notebook_outlives_the_run(graded):
+    def command_line(pid):
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return b""
+
+    assert not [pid for pid in kernel_limits._pids() if b"still-here" in command_line(pid)]

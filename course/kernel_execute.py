@@ -1,0 +1,92 @@
+"""nbgrader's Execute step, made to grade every cell whatever one cell does.
+
+nbgrader gives up on the whole notebook, and every point in it, when the
+kernel dies (``os._exit``, a segfault, the memory limit), when a cell
+outlives its time limit and ignores the interrupt, or when a cell prints so
+much that its output is still arriving seconds after it finished. Here the
+cell at fault gets an error output that says what happened; a new kernel
+runs the earlier code cells again, quietly, and grading goes on with the next
+cell, so the rest of the work still counts.
+
+It also keeps the hidden tests out of the student's reach: test cells run
+without entering the kernel's history (``In``, ``_ih``, ``Out``), and a cell
+keeps at most :data:`MAX_OUTPUT_CHARS` of output, however much it prints.
+"""
+import copy
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbclient.util import run_sync
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from nbgrader.utils import is_grade, is_solution
+
+from course.sandbox import SandboxedKernelManager
+
+MAX_OUTPUT_CHARS = 200_000
+KERNEL_DIED = ("the Python kernel died while running this cell (os._exit, a crash, or too much memory); "
+               "the cells after it were graded in a new kernel")
+CELL_STUCK = ("this cell ran past the time limit and did not stop when interrupted (an endless loop, or "
+              "output still pouring out?); the cells after it were graded in a new kernel")
+OUTPUT_CUT = "\n[… output cut here: a cell may show at most {limit:,} characters]\n"
+
+
+def is_hidden_test(cell):
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+
+
+def _size(output):
+    if output.get("output_type") == "stream":
+        return len(output.get("text", ""))
+    if output.get("output_type") == "error":
+        return sum(map(len, output.get("traceback", [])))
+    return sum(len(str(value)) for value in output.get("data", {}).values())
+
+
+class SandboxedExecute(Execute):
+    """See the module docstring; kernels come from :class:`course.sandbox.SandboxedKernelManager`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        super().__init__(**kwargs)
+        self._failed_cells = set()
+        self._output_chars = {}
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        self._output_chars[cell_index] = 0
+        try:
+            return await super().async_execute_cell(
+                cell, cell_index, execution_count, store_history=store_history and not is_hidden_test(cell))
+        except (DeadKernelError, CellTimeoutError) as error:
+            self._failed_cells.add(cell_index)
+            if isinstance(error, DeadKernelError):
+                name, message = "KernelDied", KERNEL_DIED
+            else:
+                name, message = "CellTimeoutError", CELL_STUCK
+            cell.outputs = [*cell.outputs[-3:], new_output("error", ename=name, evalue=message,
+                                                          traceback=[f"{name}: {message}"])]
+            await self._start_again(cell_index)
+            return cell
+
+    execute_cell = run_sync(async_execute_cell)  # nbconvert calls the synchronous one
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Keep a cell's output until it reaches the cap, then one line saying it was cut."""
+        used = self._output_chars.get(cell_index, 0)
+        if used > MAX_OUTPUT_CHARS:
+            return None
+        out = super().output(outs, msg, display_id, cell_index)
+        if out is not None:
+            used += _size(out)
+            self._output_chars[cell_index] = used
+            if used > MAX_OUTPUT_CHARS:
+                outs.append(new_output("stream", name="stdout", text=OUTPUT_CUT.format(limit=MAX_OUTPUT_CHARS)))
+                self._output_chars[cell_index] = MAX_OUTPUT_CHARS + 1
+        return out
+
+    async def _start_again(self, cell_index):
+        self.kc.stop_channels()
+        await self.km.restart_kernel(now=True)
+        await self.async_start_new_kernel_client()
+        for index, earlier in enumerate(self.nb.cells[:cell_index]):
+            if earlier.cell_type == "code" and index not in self._failed_cells:
+                await super().async_execute_cell(copy.deepcopy(earlier), index, store_history=False)
