@@ -6,7 +6,12 @@ Prints, for each lesson, the seconds the whole notebook took, the seconds per
 epoch of each training cell (from the one line per epoch that an unwatched
 run prints, see utils/progress.py), and the lines it printed that carry
 results (accuracy, IoU, AUC). The timings the lessons' texts quote come from
-this script on a 2-core CPU.
+this script on a 2-core CPU (26 November 2026, the machine shared with other
+jobs, so an idle one is faster):
+
+    01: 10 epochs of 2 to 3 s, 32 s       03: 80 epochs of about 1.3 s, 101 s
+    04: detector 5 epochs of 25 s, 150 s; whole notebook 199 s
+    05: 15 epochs of about 5 s, 69 s; whole notebook 115 s
 """
 import os
 import re
