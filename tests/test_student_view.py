@@ -139,3 +139,14 @@ def test_nbgraders_own_page_fails_these_checks():
 
 def test_streams_are_shown_as_a_terminal_shows_them():
     assert feedback.terminal_text(f"1/9 [>..]{chr(8) * 9}\r9/9 [===]   \n\x1b[1mdone\x1b[0m") == "9/9 [===]\ndone"
+
+
+def test_errors_are_shown_in_a_line_or_two_without_colour_codes():
+    from utils.errors import describe
+
+    error = ValueError("Exception encountered when calling X.call().\n\n\x1b[1mYou cannot add state.\x1b[0m\n\nArguments: x")
+    assert describe(error) == "ValueError: Exception encountered when calling X.call().\nYou cannot add state."
+    error = TypeError("config={'class_name': 'Doubler'}\n\nException encountered: Could not locate class 'Doubler'.")
+    assert describe(error, count=1, mentioning="'Doubler'") == (
+        "TypeError: Exception encountered: Could not locate class 'Doubler'.")
+    assert describe(error, mentioning="'Tripler'").startswith("TypeError: config=")
