@@ -247,7 +247,7 @@ def autograde(task, work, db_url, cells, notes):
     make_api(work, db_url).generate_feedback(lesson, student, force=True)
     html = work / "feedback" / student / lesson / notebook_name(lesson).replace(".ipynb", ".html")
     Path(task["feedback"]).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(html, task["feedback"])
+    Path(task["feedback"]).write_text(feedback.finish_page(html.read_text(), feedback.exercise_titles(release)))
     return {"cells": fields}
 
 

@@ -36,7 +36,8 @@ seen["nested"] = subprocess.run(["unshare", "-Urm", "sh", "-c", "umount -l /usr 
                                 capture_output=True, text=True).stdout.strip()
 repo = pathlib.Path(grader_tests.__file__).parents[1]
 seen["repository"] = sorted(p.name for p in repo.iterdir())
-seen["outside"] = sorted(glob.glob("/work/*") + glob.glob("/root/*") + glob.glob("/home/*"))
+seen["outside"] = [str(p) for p in (repo / "solutions", repo / ".git", "/work/shared", "/root/.cache",
+                                   "/tmp/pytest-of-root", "/home") if os.path.exists(p)]
 killed, mine = 0, {{int(t) for t in os.listdir("/proc/self/task")}}
 for pid in range(1, 40000):
     if pid not in mine:

@@ -42,7 +42,7 @@ def test_a_grader_over_the_time_limit_is_killed_and_the_next_task_gets_a_new_one
     result = grading.run_task(invalid_task)
 
     assert grader_process.for_this_thread(threads=1) is not grader
-    assert result["status"] == "invalid" and result["score"] == 0
+    assert result["status"] == "rejected" and result["score"] == 0
     assert Path(invalid_task["feedback"]).is_file()
     grader_process.close_all()
 
