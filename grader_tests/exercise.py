@@ -9,7 +9,13 @@ and the grader judges it again in its own process, where nothing the
 student's code patched (``np.allclose``, ``assert``, these very functions)
 is in effect. Inputs come from ``$COURSE_GRADING_SEED``, so they are new at
 every grading run and the grader can make the same ones again.
+
+Every check follows the rules in ``grader_tests/RULES.md``: the same verdict
+on every seed, boundary cases, structure checked where the text fixes it,
+both training and inference mode, full config round-trips, verdicts in the
+right exercise, plain numeric evidence and pure judges.
 """
+import json
 import os
 from pathlib import Path
 
@@ -43,6 +49,46 @@ def to_evidence(raw, title):
         if array.dtype.kind not in "biuf":
             raise CheckFailed(f"{title}: {name} should be numbers, but it is {type(value).__name__}.")
         evidence[name] = array.astype(np.float64) if array.dtype.kind == "f" else array
+    return evidence
+
+
+def json_evidence(value):
+    """A JSON-able value (a layer config, say) as evidence: its UTF-8 JSON text as a uint8 array.
+
+    The judge reads it back with :func:`from_json_evidence` and compares it in
+    its own process, so the comparison is never done by the student's kernel.
+    """
+    return np.frombuffer(json.dumps(value, sort_keys=True, default=repr).encode(), dtype=np.uint8)
+
+
+def from_json_evidence(array):
+    """The value :func:`json_evidence` encoded (None when it is not valid JSON)."""
+    try:
+        return json.loads(np.asarray(array, dtype=np.uint8).tobytes().decode())
+    except ValueError:
+        return None
+
+
+CONFIG_NAME = "probe_layer"  # the name the config probes pass through **kwargs, with trainable=False
+
+
+def config_evidence(layer_class, *args, **kwargs):
+    """A layer's config and the config of its copy made by ``from_config``, as JSON evidence.
+
+    The layer is made with ``name=CONFIG_NAME, trainable=False`` so that a
+    config without the base keys, or an ``__init__`` that does not pass
+    ``**kwargs`` on, shows. An error is recorded as its text, for the judge
+    to report (:func:`grader_tests.expect.config_round_trip`).
+    """
+    try:
+        config = layer_class(*args, name=CONFIG_NAME, trainable=False, **kwargs).get_config()
+    except Exception as error:
+        config = f"{type(error).__name__}: {error}"
+    evidence = {"config": json_evidence(config)}
+    try:
+        evidence["clone_config"] = json_evidence(layer_class.from_config(config).get_config())
+    except Exception as error:
+        evidence["clone_config"] = json_evidence(f"{type(error).__name__}: {error}")
     return evidence
 
 

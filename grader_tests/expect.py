@@ -1,7 +1,7 @@
 """Comparisons that judges use, each failing with an expected-versus-got message."""
 import numpy as np
 
-from grader_tests.exercise import CheckFailed
+from grader_tests.exercise import CONFIG_NAME, CheckFailed, from_json_evidence
 
 
 def _fmt(array):
@@ -48,3 +48,29 @@ def trained_accuracy_at_least(title, predict, minimum):
     accuracy = np.mean(predict(x_test).argmax(axis=1) == y_test)
     at_least(title, "the test accuracy of the trained model", accuracy, minimum,
              "Train it with the training cell before this test.")
+
+
+def config_round_trip(title, evidence, wanted):
+    """The config (from :func:`grader_tests.exercise.config_evidence`) holds the base keys and ``wanted``,
+    and ``from_config(get_config())`` gives a layer with the same config."""
+    config = from_json_evidence(evidence["config"])
+    if not isinstance(config, dict):
+        raise CheckFailed(f"{title}: get_config() of a layer made with name={CONFIG_NAME!r}, trainable=False "
+                          f"should return a dict, got {config!r}. Pass **kwargs to super().__init__(**kwargs) "
+                          "and start get_config from super().get_config().")
+    base = {"name": CONFIG_NAME, "trainable": False}
+    for key, value in {**base, **wanted}.items():
+        if key not in config:
+            where = ("Start from config = super().get_config() (it holds name, trainable and dtype)"
+                     if key in base else f"Add {key} to the config")
+            raise CheckFailed(f"{title}: get_config() of a layer made with name={CONFIG_NAME!r}, "
+                              f"trainable=False has no key {key!r}. {where}.")
+        equal(title, f"get_config()[{key!r}] of a layer made with name={CONFIG_NAME!r}, trainable=False",
+              str(config[key]), str(value),
+              "__init__ should pass **kwargs on: super().__init__(**kwargs)." if key in base else
+              f"Store {key} in __init__ and put it in the config as it was given.")
+    clone = from_json_evidence(evidence["clone_config"])
+    if clone != config:
+        raise CheckFailed(f"{title}: from_config(get_config()) should make a layer with the same config; got "
+                          f"{clone!r} instead of {config!r}. get_config must hold every argument of __init__, "
+                          "and __init__ must pass **kwargs to super().__init__(**kwargs).")

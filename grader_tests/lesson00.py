@@ -101,10 +101,12 @@ class LineModel(Exercise):
         }
 
     def probe(self, inputs, make_line_model):
+        default = make_line_model().optimizer.learning_rate
         model = make_line_model(learning_rate=inputs["learning_rate"])
         model.set_weights([np.full((1, 1), inputs["weight"], dtype="float32"),
                            np.full((1,), inputs["bias"], dtype="float32")])
-        evidence = {"params": model.count_params(), "before": model(inputs["x"])}
+        evidence = {"params": model.count_params(), "before": model(inputs["x"]),
+                    "default_learning_rate": keras.ops.convert_to_numpy(default)}
         model.run_eagerly = True  # two steps: tracing a tf.function would cost more than it saves
         for step in (1, 2):
             model.train_on_batch(inputs["x"], inputs["y"])
@@ -120,6 +122,9 @@ class LineModel(Exercise):
                      evidence["before"], inputs["weight"] * x + inputs["bias"],
                      "The model should compute w * x + b: Dense(1) with no activation.")
         path = sgd_steps(inputs["weight"], inputs["bias"], inputs["x"], inputs["y"], inputs["learning_rate"])
+        expect.close(self.title, "the learning rate of make_line_model() called without arguments",
+                     evidence["default_learning_rate"], 0.1,
+                     "Keep the default of the given signature, learning_rate=0.1, and pass it to SGD.")
         hint = (f"Compile with keras.optimizers.SGD(learning_rate=learning_rate) (here "
                 f"{inputs['learning_rate']:.3f}, no momentum) and loss='mse'.")
         for step in (1, 2):

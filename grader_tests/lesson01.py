@@ -29,9 +29,12 @@ class SquareModel(Exercise):
             "output": model(inputs["x"]),
             "params": model.count_params(),
             "lambdas": _lambda_count(model),
+            "input_shape": [-1 if n is None else n for n in model.input_shape],
         }
 
     def judge(self, inputs, evidence):
+        expect.equal(self.title, "model.input_shape (None is shown as -1)", evidence["input_shape"], [-1, 1],
+                     "One number in per example: keras.Input(shape=(1,)).")
         expect.equal(self.title, "the number of Lambda layers in the model", evidence["lambdas"], 1,
                      "Wrap your square function in keras.layers.Lambda.")
         expect.equal(self.title, "the number of parameters", evidence["params"], 0,
@@ -47,11 +50,14 @@ class RescaleLayer(Exercise):
     def inputs(self, rng):
         pixels = rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
         pixels[0, 0, :3] = (0, 255, 128)
-        return {"pixels": pixels}
+        # a dim batch, without 0 or 255: dividing by its own maximum or stretching it to [0, 1] shows
+        dim = rng.integers(20, 200, size=(2, 28, 28), dtype=np.uint8)
+        return {"pixels": pixels, "dim": dim}
 
     def probe(self, inputs, make_rescale_layer):
         layer = make_rescale_layer()
-        return {"output": layer(inputs["pixels"]), "lambda": isinstance(layer, keras.layers.Lambda)}
+        return {"output": layer(inputs["pixels"]), "dim_output": layer(inputs["dim"]),
+                "lambda": isinstance(layer, keras.layers.Lambda)}
 
     def judge(self, inputs, evidence):
         expect.equal(self.title, "isinstance(layer, keras.layers.Lambda)", evidence["lambda"], True,
@@ -59,6 +65,10 @@ class RescaleLayer(Exercise):
         expect.close(self.title, "the rescaled pixels", evidence["output"], inputs["pixels"] / 255.0,
                      "Pixel 0 should become 0.0 and pixel 255 exactly 1.0: divide by 255 "
                      "(cast to float32 first).", atol=1e-6, rtol=1e-6)
+        expect.close(self.title, "the rescaled pixels of a dim batch (no pixel is 0 or 255)",
+                     evidence["dim_output"], inputs["dim"] / 255.0,
+                     "Divide every batch by the fixed 255, not by the batch's own largest value or range.",
+                     atol=1e-6, rtol=1e-6)
 
 
 class RectifierLayer(Exercise):

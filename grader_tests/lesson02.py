@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from grader_tests import expect
-from grader_tests.exercise import Exercise
+from grader_tests.exercise import Exercise, config_evidence, from_json_evidence, json_evidence
 from grader_tests.numpy_ops import softmax
 
 
@@ -75,12 +75,14 @@ class SimpleDense(Exercise):
             evidence.update(_weight_evidence(layer, name))
             if _shapes(evidence, name) != sorted(known):
                 return evidence  # calling it would only fail; the judge names the wrong weights
+            for weight in layer.weights:
+                evidence[f"{name}_initial{len(weight.shape)}"] = _numpy(weight)
             _assign_by_shape(layer, known)
             evidence[f"{name}_output"] = layer(inputs["x"])
             evidence[f"{name}_again"] = layer(inputs["x"])
+        evidence.update(config_evidence(layer_class, units, activation="relu"))
         config = layer_class(units, activation="relu").get_config()
-        evidence["config_units"] = config.get("units", -1)
-        if evidence["config_units"] != units:
+        if config.get("units") != units:
             return evidence  # from_config would only fail; the judge names the missing setting
         clone = layer_class.from_config(config)
         clone.build((None, width))
@@ -103,6 +105,7 @@ class SimpleDense(Exercise):
                          "The kernel is (input_shape[-1], units) and the bias (units,).")
             expect.equal(self.title, "the number of trainable weights", evidence[f"{name}_trainable"], 2,
                          "Kernel and bias are trainable (the default of add_weight).")
+            self._judge_initial_weights(evidence[f"{name}_initial2"], evidence[f"{name}_initial1"])
             want = ACTIVATIONS[name](inputs["x"] @ inputs["kernel"] + inputs["bias"])
             expect.close(self.title, f"the output with activation={activation!r} and known weights",
                          evidence[f"{name}_output"], want,
@@ -110,12 +113,22 @@ class SimpleDense(Exercise):
                          "activation applied.", atol=1e-4, rtol=1e-4)
             expect.close(self.title, "the output of a second call on the same input", evidence[f"{name}_again"],
                          want, "Calling the layer again must reuse the same weights.", atol=1e-4, rtol=1e-4)
-        expect.equal(self.title, "get_config()['units']", evidence["config_units"], units,
-                     "get_config should add units (and activation) to super().get_config().")
+        expect.config_round_trip(self.title, evidence, {"units": units, "activation": "relu"})
         expect.close(self.title, "the output of SimpleDense.from_config(layer.get_config()) with relu",
                      evidence["clone_output"], _relu(inputs["x"] @ inputs["kernel"] + inputs["bias"]),
                      "get_config should also hold the activation, e.g. keras.activations.serialize(...).",
                      atol=1e-4, rtol=1e-4)
+
+    def _judge_initial_weights(self, kernel, bias):
+        """Glorot-uniform kernel (random, within its limit) and zero bias, as the text asks."""
+        limit = np.sqrt(6.0 / sum(kernel.shape))
+        hint = ('Create the kernel with initializer="glorot_uniform" and the bias with initializer="zeros": '
+                "a kernel of equal values (zeros, say) makes every unit learn the same thing.")
+        expect.close(self.title, "the bias right after build", bias, np.zeros_like(bias), hint, atol=0, rtol=0)
+        if not (np.ptp(kernel) > 0 and np.abs(kernel).max() <= limit * (1 + 1e-6)):
+            self.fail(f"the kernel right after build should be random values within ±{limit:.4f} (Glorot "
+                      f"uniform for shape {kernel.shape}), got values from {kernel.min():.4g} to "
+                      f"{kernel.max():.4g}. {hint}")
 
 
 class PreProcess(Exercise):
@@ -126,7 +139,8 @@ class PreProcess(Exercise):
         images = rng.integers(0, 256, size=(4, 28, 28), dtype=np.uint8)
         images[0, 0, :3] = (0, 255, 128)
         height, width = (int(n) for n in rng.integers(3, 9, size=2))
-        return {"images": images, "small": rng.integers(0, 256, size=(3, height, width), dtype=np.uint8)}
+        # small images are dim (no pixel is 0 or 255): dividing by the batch's own range shows
+        return {"images": images, "small": rng.integers(20, 230, size=(3, height, width), dtype=np.uint8)}
 
     def probe(self, inputs, layer_class):
         layer = layer_class()
@@ -152,8 +166,8 @@ class PreProcess(Exercise):
             expect.shape(self.title, f"the output for images of shape {images.shape}", np.shape(got), want.shape,
                          hint)
             expect.close(self.title, f"the output for images of shape {images.shape}", got, want,
-                         "Pixel 0 should become 0.0 and pixel 255 exactly 1.0: cast to float32, divide by 255.",
-                         atol=1e-6, rtol=1e-6)
+                         "Pixel 0 should become 0.0 and pixel 255 exactly 1.0: cast to float32, divide by the "
+                         "fixed 255 (not by the batch's own largest value).", atol=1e-6, rtol=1e-6)
         expect.equal(self.title, "the output dtype is float32", evidence["float32"], True,
                      'Cast with keras.ops.cast(inputs, "float32").')
         small = inputs["small"]
@@ -223,6 +237,10 @@ class ComputeSum(Exercise):
                      "Size the state from input_shape[-1].", atol=1e-4, rtol=1e-4)
 
 
+def _inner_layers(layer):
+    return list(layer._flatten_layers(include_self=False, recursive=False))
+
+
 def _residual(x, activation, kernel1, bias1, kernel2, bias2):
     act = ACTIVATIONS[activation]
     return act(x + act(x @ kernel1 + bias1) @ kernel2 + bias2)
@@ -254,22 +272,21 @@ class ResidualDense(Exercise):
         evidence = {}
         for activation in self.activations:
             layer = layer_class(units, activation=activation)
-            inner = list(layer._flatten_layers(include_self=False, recursive=False))
-            evidence["inner_layers"] = len({id(sub) for sub in inner})
+            evidence["inner_in_init"] = len({id(sub) for sub in _inner_layers(layer)})
             try:
                 layer.build((None, units))
             except Exception:
-                if evidence["inner_layers"] < 2:
+                if evidence["inner_in_init"] < 2:
                     return evidence  # one Dense built twice fails; the judge says why
                 raise
-            evidence["inner_layers"] = len({id(sub) for sub in inner if sub.weights})
+            evidence["inner_layers"] = len({id(sub) for sub in _inner_layers(layer) if sub.weights})
             evidence.update(_weight_evidence(layer, activation))
             if len(layer.weights) == 4:
                 layer.set_weights(weights)
             evidence[f"{activation}_output"] = layer(inputs["x"])
+        evidence.update(config_evidence(layer_class, units, activation="tanh"))
         config = layer_class(units, activation="tanh").get_config()
-        evidence["config_units"] = config.get("units", -1)
-        if evidence["config_units"] != units:
+        if config.get("units") != units:
             return evidence  # from_config would only fail; the judge names the missing setting
         clone = layer_class.from_config(config)
         clone.build((None, units))
@@ -283,9 +300,13 @@ class ResidualDense(Exercise):
         units = x.shape[1]
         weights = [inputs[name] for name in ("kernel1", "bias1", "kernel2", "bias2")]
         parameters = 2 * (units * units + units)
+        expect.equal(self.title, "the number of separate inner layers right after ResidualDense(units) is made",
+                     evidence["inner_in_init"], 2,
+                     "Make two separate keras.layers.Dense(units) objects in __init__, as the text asks: layers "
+                     "made in build() do not exist yet when the block is created, and one object used twice "
+                     "shares its weights.")
         expect.equal(self.title, "the number of inner layers with weights, after build", evidence["inner_layers"], 2,
-                     "Make two separate keras.layers.Dense(units) objects in __init__ (one object used twice "
-                     "shares its weights), and build both in build().")
+                     "build() should build both Dense layers: self.dense1.build(input_shape), then dense2.")
         for activation in self.activations:
             expect.equal(self.title, f"the number of parameters of ResidualDense({units}) after build",
                          evidence[f"{activation}_params"], parameters,
@@ -307,8 +328,7 @@ class ResidualDense(Exercise):
                              "Compute activation(x + dense2(activation(dense1(x)))): keep the skip "
                              "connection x + ... and apply the activation at both places.",
                              atol=1e-4, rtol=1e-4)
-        expect.equal(self.title, "get_config()['units']", evidence["config_units"], units,
-                     "get_config should add units (and activation) to super().get_config().")
+        expect.config_round_trip(self.title, evidence, {"units": units, "activation": "tanh"})
         if not _matches_residual(x, "tanh", weights, evidence["clone_output"]):
             expect.close(self.title, "the output of ResidualDense.from_config(layer.get_config()) with tanh",
                          evidence["clone_output"], _residual(x, "tanh", *weights),
@@ -340,6 +360,8 @@ class Model(Exercise):
     title = "Exercise 5 (Fashion-MNIST classifier)"
     parameters = 134_794
     shapes = [((784, 128), (128,)), ((128, 128), (128,)), ((128, 128), (128,)), ((128, 10), (10,))]
+    layer_classes = ["PreProcess", "SimpleDense", "ResidualDense", "Dense"]
+    free_layers = ("InputLayer", "Activation", "Softmax")  # a functional model's input; softmax as a layer
     minimum_accuracy = 0.85
 
     def inputs(self, rng):
@@ -347,7 +369,8 @@ class Model(Exercise):
 
     def probe(self, inputs, model):
         evidence = {"params": model.count_params(), "output": model(inputs["images"]),
-                    "weights": len(model.weights)}
+                    "weights": len(model.weights),
+                    "layer_classes": json_evidence([type(layer).__name__ for layer in model.layers])}
         for i, weight in enumerate(model.weights):
             evidence[f"weight{i}"] = weight
         return evidence
@@ -356,6 +379,13 @@ class Model(Exercise):
         expect.equal(self.title, "the number of parameters", evidence["params"], self.parameters,
                      "PreProcess, SimpleDense(128, relu), ResidualDense(128, relu), Dense(10, softmax) "
                      "has 134,794.")
+        classes = [name for name in from_json_evidence(evidence["layer_classes"]) or []
+                   if name not in self.free_layers]
+        if classes[-1:] == ["SimpleDense"]:  # the output layer may be your own dense layer too
+            classes[-1] = "Dense"
+        expect.equal(self.title, "the classes of the model's layers", str(classes), str(self.layer_classes),
+                     "Build the model from your own layers, as the table says: PreProcess(), "
+                     "SimpleDense(128, ...), ResidualDense(128, ...), then keras.layers.Dense(10, ...).")
         weights = [evidence[f"weight{i}"] for i in range(int(evidence["weights"]))]
         pairs = _pairs(weights)
         got_shapes = [(k.shape, b.shape) for k, b in pairs]

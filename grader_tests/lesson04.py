@@ -37,13 +37,18 @@ def _weight_shapes(model):
     return np.array(flat, dtype=np.int64)
 
 
-def _shapes_text(flat):
+def _shapes_list(flat):
+    """The shapes that :func:`_weight_shapes` flattened."""
     flat, shapes, i = [int(n) for n in np.asarray(flat).ravel()], [], 0
     while i < len(flat):
         rank = flat[i]
         shapes.append(tuple(flat[i + 1:i + 1 + rank]))
         i += 1 + rank
-    return str(shapes)
+    return shapes
+
+
+def _shapes_text(flat):
+    return str(_shapes_list(flat))
 
 
 def _probe_with_weights(model, weights, model_inputs):
@@ -126,6 +131,44 @@ class FunctionalTwin(Exercise):
 # ---------------------------------------------------------------------------
 # Exercise 3: the detector's architecture (outputs, names, shapes, activations).
 
+DETECTOR_SHAPES = ((3, 3, 1, 16), (16,), (3, 3, 16, 32), (32,), (3, 3, 32, 64), (64,),
+                   (3136, 64), (64,), (64, 10), (10,), (3136, 64), (64,), (64, 4), (4,))
+
+
+def _detector_weights(rng):
+    """One value per distinct weight shape of the detector, scaled so that activations stay near 1.
+
+    Weights of equal shape get equal values (the two heads' Dense(64), and the
+    last convolution's bias with their biases), so they can be given by shape
+    whatever order the model made its layers in.
+    """
+    weights = {}
+    for shape in DETECTOR_SHAPES:
+        fan_in = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+        weights[shape] = rng.normal(scale=np.sqrt(2.0 / fan_in) if len(shape) > 1 else 0.1,
+                                    size=shape).astype("float32")
+    return weights
+
+
+def _conv_block(x, kernel, bias):
+    """Conv2D(3, padding="same", relu), then MaxPooling2D(2), in NumPy (channels last)."""
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(1, 2))
+    y = _relu(np.einsum("nhwcij,ijco->nhwo", windows, kernel, optimize=True) + bias)
+    n, h, w, c = y.shape
+    return y.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+def detector_forward(canvases, weights):
+    """The lesson's detector in NumPy, with the weights of :func:`_detector_weights`."""
+    x = canvases.astype(np.float64)[..., None] / 255.0
+    for channels in ((1, 16), (16, 32), (32, 64)):
+        x = _conv_block(x, weights[(3, 3, *channels)], weights[(channels[1],)])
+    features = x.reshape(len(x), -1)
+    hidden = _relu(features @ weights[(3136, 64)] + weights[(64,)])
+    return softmax(hidden @ weights[(64, 10)] + weights[(10,)]), _sigmoid(hidden @ weights[(64, 4)] + weights[(4,)])
+
+
 class Detector(Exercise):
     key = "detector"
     title = "Exercise 3 (detector architecture)"
@@ -134,18 +177,24 @@ class Detector(Exercise):
     def inputs(self, rng):
         canvases, _ = _canvases(rng, 10)
         canvases[0] = 255  # a saturated canvas pushes a box head without sigmoid far outside [0, 1]
-        return {"canvases": canvases}
+        return {"canvases": canvases, "weights": _detector_weights(rng)}
 
     def probe(self, inputs, make_detector):
         model = make_detector()
         first, second, is_dict = _by_name(model(inputs["canvases"]))
-        return {
+        evidence = {
             "params": model.count_params(),
             "names": [OUTPUT_CODES.get(name, -1) for name in model.output_names],
             "dict": is_dict,
             "first": first,
             "second": second,
+            "shapes": _weight_shapes(model),
         }
+        if sorted(tuple(w.shape) for w in model.weights) == sorted(DETECTOR_SHAPES):
+            for weight in model.weights:
+                weight.assign(inputs["weights"][tuple(weight.shape)])
+            evidence["known_first"], evidence["known_second"], _ = _by_name(model(inputs["canvases"]))
+        return evidence
 
     def judge(self, inputs, evidence):
         names = [int(n) for n in np.asarray(evidence["names"]).ravel()]
@@ -165,9 +214,17 @@ class Detector(Exercise):
         inside = bool(np.all((evidence["second"] > 0) & (evidence["second"] < 1)))
         expect.equal(self.title, "every box number strictly between 0 and 1", inside, True,
                      "The box output needs activation='sigmoid'.")
-        expect.equal(self.title, "the number of parameters", evidence["params"], self.parameters,
-                     "Follow the table: three Conv2D + MaxPooling2D blocks (16, 32, 64 filters), Flatten, "
-                     "then two heads of Dense(64, relu) each.")
+        hint = ("Follow the table: Rescaling(1/255), Reshape to (56, 56, 1), three blocks of Conv2D(filters, 3, "
+                "padding='same', activation='relu') + MaxPooling2D() with 16, 32, 64 filters, Flatten, then two "
+                "heads of Dense(64, relu) each.")
+        expect.equal(self.title, "the number of parameters", evidence["params"], self.parameters, hint)
+        expect.equal(self.title, "the weight shapes, sorted", str(sorted(_shapes_list(evidence["shapes"]))),
+                     str(sorted(DETECTOR_SHAPES)), hint)
+        want_class, want_box = detector_forward(inputs["canvases"], inputs["weights"])
+        expect.close(self.title, "the class probabilities with weights set by the test", evidence["known_first"],
+                     want_class, hint, atol=1e-4, rtol=1e-3)
+        expect.close(self.title, "the boxes with weights set by the test", evidence["known_second"], want_box,
+                     hint, atol=1e-4, rtol=1e-3)
 
 
 # ---------------------------------------------------------------------------
@@ -193,12 +250,17 @@ class CompileDetector(Exercise):
 
     def probe(self, inputs, compile_detector):
         model = _small_detector()
-        compile_detector(model, box_weight=inputs["box_weight"])
+        returned = compile_detector(model, box_weight=inputs["box_weight"])
+        optimizer = model.optimizer
+        learning_rate = getattr(optimizer, "learning_rate", np.nan)
         count = len(inputs["labels"])
         targets = {"class": inputs["labels"], "box": inputs["boxes"]}
         results = model.evaluate(inputs["canvases"], targets, batch_size=count, verbose=0, return_dict=True)
         probabilities, boxes, _ = _by_name(model.predict(inputs["canvases"], batch_size=count, verbose=0))
         return {
+            "returns_model": returned is model,
+            "adam": isinstance(optimizer, keras.optimizers.Adam),
+            "learning_rate": keras.ops.convert_to_numpy(learning_rate),
             "loss": results.get("loss", np.nan),
             "class_accuracy": results.get("class_accuracy", np.nan),
             "box_mean_iou": results.get("box_mean_iou", np.nan),
@@ -210,6 +272,12 @@ class CompileDetector(Exercise):
         from utils.canvas import box_iou
 
         labels, weight = inputs["labels"], inputs["box_weight"]
+        expect.equal(self.title, "compile_detector(model, ...) returns the model it compiled",
+                     evidence["returns_model"], True, "End with return model.")
+        expect.equal(self.title, "isinstance(model.optimizer, keras.optimizers.Adam)", evidence["adam"], True,
+                     "Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3).")
+        expect.close(self.title, "the optimizer's learning rate", evidence["learning_rate"], 1e-3,
+                     "Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3).", atol=0, rtol=1e-6)
         probabilities, boxes = evidence["probabilities"], evidence["boxes"]
         crossentropy = float(np.mean(-np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1))))
         squared_error = float(np.mean((boxes - inputs["boxes"]) ** 2))

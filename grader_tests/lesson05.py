@@ -102,25 +102,35 @@ class ClassIndices(Exercise):
 
     def inputs(self, rng):
         labels = np.concatenate([np.arange(10), rng.integers(0, 10, size=47)])
-        return {"labels": rng.permutation(labels).astype(np.uint8)}
+        # labels that miss two classes (always 9, and one more): their arrays must be there, empty
+        missing = rng.integers(0, 9)
+        kept = np.array([c for c in range(10) if c not in (missing, 9)])
+        return {"labels": rng.permutation(labels).astype(np.uint8),
+                "partial": rng.choice(kept, size=23).astype(np.uint8)}
 
     def probe(self, inputs, make_class_indices):
-        indices = make_class_indices(inputs["labels"])
-        return {"count": len(indices),
-                "lengths": [np.size(a) for a in indices],
-                "ndims": [np.ndim(a) for a in indices],
-                "flat": np.concatenate([np.ravel(a) for a in indices]).astype(np.int64)}
+        evidence = {}
+        for case in ("labels", "partial"):
+            indices = make_class_indices(inputs[case])
+            evidence.update({f"{case}_count": len(indices),
+                             f"{case}_lengths": [np.size(a) for a in indices],
+                             f"{case}_ndims": [np.ndim(a) for a in indices],
+                             f"{case}_flat": np.concatenate([np.ravel(a) for a in indices]).astype(np.int64)})
+        return evidence
 
     def judge(self, inputs, evidence):
-        y = inputs["labels"]
-        expect.equal(self.title, "the number of index arrays", evidence["count"], 10, "One array per class, 0 to 9.")
-        expect.equal(self.title, "the number of dimensions of each array", evidence["ndims"], [1] * 10,
-                     "np.where(y == c) returns a tuple: take its first element, np.where(y == c)[0].")
-        expect.equal(self.title, "the sizes of the arrays", evidence["lengths"], np.bincount(y, minlength=10),
-                     "Array c holds the positions of every item of class c.")
-        expect.equal(self.title, "the indices, class after class", evidence["flat"],
-                     np.concatenate([np.where(y == c)[0] for c in range(10)]),
-                     "Array c should be np.where(y == c)[0], in increasing order.")
+        for case, what in (("labels", "labels of every class"), ("partial", "labels that miss some classes")):
+            y = inputs[case]
+            expect.equal(self.title, f"the number of index arrays for {what}", evidence[f"{case}_count"], 10,
+                         "One array per class, 0 to 9, even for a class that has no item: range(10), not the "
+                         "classes found in y.")
+            expect.equal(self.title, "the number of dimensions of each array", evidence[f"{case}_ndims"], [1] * 10,
+                         "np.where(y == c) returns a tuple: take its first element, np.where(y == c)[0].")
+            expect.equal(self.title, f"the sizes of the arrays for {what}", evidence[f"{case}_lengths"],
+                         np.bincount(y, minlength=10), "Array c holds the positions of every item of class c.")
+            expect.equal(self.title, f"the indices, class after class, for {what}", evidence[f"{case}_flat"],
+                         np.concatenate([np.where(y == c)[0] for c in range(10)]),
+                         "Array c should be np.where(y == c)[0], in increasing order.")
 
 
 class CreatePairs(Exercise):

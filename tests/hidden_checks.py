@@ -6,13 +6,17 @@ answers) and ``ALTERNATIVES`` (correct answers written differently) and a
 ``conftest.py`` parametrizes the tests below with the lesson's exercises,
 mutants and alternatives. Checks must pass the reference solution (with any
 seed of the hidden inputs), fail the untouched student stub, fail every
-mutant and pass every alternative.
+mutant and pass every alternative, each of these whatever the seed of the
+hidden inputs (the 100-seed versions are slow-marked). The slow
+``test_no_new_surviving_mutant`` runs the automatic mutants of
+tests/mutation.py and fails when one survives that is not listed as
+equivalent in tests/equivalent_mutants.toml.
 """
 import pytest
 
 from course.lessons import grader_module
 from grader_tests.exercise import CheckFailed, exercises_of
-from tests import inprocess
+from tests import inprocess, mutation
 
 
 # Grading draws new hidden inputs at every run ($COURSE_GRADING_SEED), so the
@@ -23,15 +27,19 @@ QUICK_SEEDS = (1, 2, 249)
 MANY_SEEDS = range(200, 300)
 
 
-def _passes_with_seeds(lesson, namespace, key, seeds, monkeypatch):
-    """Run the hidden test of ``key`` again in the reference's namespace, once per seed."""
+def _verdicts_with_seeds(lesson, namespace, key, seeds, monkeypatch):
+    """Run the hidden test of ``key`` again in ``namespace``, once per seed: ``{seed: exception or None}``."""
     cell = inprocess.hidden_test(inprocess.source_notebook(lesson), key)
-    failed = {}
+    verdicts = {}
     for seed in seeds:
         monkeypatch.setenv("COURSE_GRADING_SEED", str(seed))
-        error = inprocess.run_cells([cell], namespace)[key]
-        if error is not None:
-            failed[seed] = error
+        verdicts[seed] = inprocess.run_cells([cell], namespace)[key]
+    return verdicts
+
+
+def _passes_with_seeds(lesson, namespace, key, seeds, monkeypatch):
+    failed = {seed: error for seed, error in _verdicts_with_seeds(lesson, namespace, key, seeds, monkeypatch).items()
+              if error is not None}
     assert not failed, failed
 
 
@@ -56,10 +64,14 @@ class HiddenChecks:
 
     @pytest.fixture(scope="class")
     def run_variant(self):
-        """A function: mutant or alternative -> outcomes up to the exercise it targets."""
-        def run(variant):
+        """A function: mutant or alternative -> outcomes up to the exercise it targets.
+
+        With a ``namespace`` dict, the variant's cells run in it, so its hidden
+        test can be run again there with other seeds.
+        """
+        def run(variant, namespace=None):
             nb = inprocess.mutate(inprocess.source_notebook(self.LESSON), variant)
-            return inprocess.run(nb, stop_after=variant.breaks)
+            return inprocess.run(nb, stop_after=variant.breaks, namespace=namespace)
         return run
 
     def test_every_exercise_has_one_hidden_test(self, reference_outcomes):
@@ -87,6 +99,27 @@ class HiddenChecks:
         outcomes = run_variant(alternative)
         assert alternative.breaks in outcomes
         assert all(error is None for error in outcomes.values()), outcomes
+
+    @pytest.mark.slow
+    def test_mutant_fails_with_many_new_inputs(self, run_variant, mutant, monkeypatch):
+        namespace = {"__name__": "__main__"}
+        run_variant(mutant, namespace)
+        verdicts = _verdicts_with_seeds(self.LESSON, namespace, mutant.breaks, MANY_SEEDS, monkeypatch)
+        passed = [seed for seed, error in verdicts.items() if not isinstance(error, CheckFailed)]
+        assert not passed, f"{mutant.name} is not failed with seeds {passed}"
+
+    @pytest.mark.slow
+    def test_alternative_passes_with_many_new_inputs(self, run_variant, alternative, monkeypatch):
+        namespace = {"__name__": "__main__"}
+        run_variant(alternative, namespace)
+        _passes_with_seeds(self.LESSON, namespace, alternative.breaks, MANY_SEEDS, monkeypatch)
+
+    @pytest.mark.slow
+    def test_no_new_surviving_mutant(self):
+        """Every automatic mutant of the reference fails its exercise's hidden test, or is a listed equivalent."""
+        outcomes = mutation.run_lesson(self.LESSON)
+        survivors = [f"{o.exercise} | {o.mutant.key}" for o in mutation.survivors(self.LESSON, outcomes)]
+        assert not survivors, "mutants that keep their points:\n" + "\n".join(survivors)
 
 
 def parametrize(metafunc):

@@ -60,6 +60,9 @@ MUTANTS = [
            "line_model"),
     Mutant("no bias", "line_model", "keras.layers.Dense(1)]", "keras.layers.Dense(1, use_bias=False)]",
            "line_model"),
+    Mutant("default learning rate changed", "line_model", "def make_line_model(learning_rate=0.1):",
+           "def make_line_model(learning_rate=0.01):", "line_model",
+           hidden_only="the self-check always passes learning_rate=0.1 itself"),
     # Exercise 3, the cross-entropies
     Mutant("binary without clipping", "cross_entropies", _BINARY_CLIP,
            '    p = np.asarray(p, dtype="float64")\n    return float(np.mean(-(y_true', "cross_entropies"),
@@ -180,9 +183,11 @@ class TestHiddenChecks(HiddenChecks):
 
     @pytest.fixture(scope="class")
     def run_variant(self, setup_namespace):
-        def run(variant):
+        def run(variant, namespace=None):
             assert variant.cell == variant.breaks, "each answer of this lesson has its own hidden test"
             nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
             keras.backend.clear_session()
-            return inprocess.run_cells(_answer_and_test(nb, variant), dict(setup_namespace))
+            namespace = {} if namespace is None else namespace
+            namespace.update(setup_namespace)
+            return inprocess.run_cells(_answer_and_test(nb, variant), namespace)
         return run

@@ -37,11 +37,21 @@ MUTANTS = [
            "config.update(activation=keras.activations.serialize(self.activation))", "simple_dense"),
     Mutant("get_config missing activation", "simple_dense", _CONFIG, "config.update(units=self.units)",
            "simple_dense"),
+    Mutant("zero kernel", "simple_dense", 'initializer="glorot_uniform"', 'initializer="zeros"', "simple_dense",
+           hidden_only="the self-check sets its own weights before it looks at outputs"),
+    Mutant("base config dropped", "simple_dense", "config = super().get_config()", "config = {}", "simple_dense",
+           hidden_only="the self-check rebuilds the layer from the config, which works without the base keys"),
+    Mutant("**kwargs not passed to the base class", "simple_dense", "super().__init__(**kwargs)",
+           "super().__init__()", "simple_dense",
+           hidden_only="the self-check never gives the layer a name or other base argument"),
     # Exercise 2, PreProcess
     Mutant("divides by 256", "preprocess", '"float32") / 255.0', '"float32") / 256.0', "preprocess"),
     Mutant("no rescaling", "preprocess", '"float32") / 255.0', '"float32")', "preprocess"),
     Mutant("no flatten", "preprocess", "return keras.ops.reshape(x, (-1, math.prod(inputs.shape[1:])))",
            "return x", "preprocess"),
+    Mutant("divides by the batch's largest pixel", "preprocess", '"float32") / 255.0',
+           '"float32") / keras.ops.cast(keras.ops.max(inputs), "float32")', "preprocess",
+           hidden_only="the self-check's pixels include 255, where the batch maximum is right"),
     Mutant("flattens to a fixed 784", "preprocess", "math.prod(inputs.shape[1:])", "784", "preprocess"),
     Mutant("flattens the batch too", "preprocess", "(-1, math.prod(inputs.shape[1:]))", "(-1,)", "preprocess"),
     Mutant("row length unknown inside a model", "preprocess", "(-1, math.prod(inputs.shape[1:]))",
@@ -73,10 +83,22 @@ MUTANTS = [
            "        pass", "residual_dense"),
     Mutant("residual get_config missing units", "residual_dense", _CONFIG,
            "config.update(activation=keras.activations.serialize(self.activation))", "residual_dense"),
+    Mutant("inner Dense layers made in build()", "residual_dense",
+           "self.dense1 = keras.layers.Dense(units)\n        self.dense2 = keras.layers.Dense(units)\n"
+           "        ### END SOLUTION\n\n    def build(self, input_shape):\n        ### BEGIN SOLUTION\n",
+           "### END SOLUTION\n\n    def build(self, input_shape):\n        ### BEGIN SOLUTION\n"
+           "        self.dense1 = keras.layers.Dense(self.units)\n        self.dense2 = keras.layers.Dense(self.units)\n",
+           "residual_dense", hidden_only="the self-check builds the block before it counts its weights"),
+    Mutant("residual **kwargs not passed to the base class", "residual_dense", "super().__init__(**kwargs)",
+           "super().__init__()", "residual_dense",
+           hidden_only="the self-check never gives the block a name or other base argument"),
     # Exercise 5, the classifier (each mutant trains in quick mode, so only two)
     Mutant("no residual block", "model", '        ResidualDense(128, activation="relu"),\n', "", "model"),
     Mutant("no softmax", "model", 'keras.layers.Dense(10, activation="softmax")', "keras.layers.Dense(10)",
            "model"),
+    Mutant("keras Dense in place of SimpleDense", "model", 'SimpleDense(128, activation="relu"),',
+           'keras.layers.Dense(128, activation="relu"),', "model",
+           hidden_only="same shapes, parameters and outputs: only the layer classes tell"),
 ]
 
 # Correct answers written differently: each must keep every point.

@@ -20,6 +20,8 @@ EARLY = {"class_indices", "create_pairs"}  # answer cells that run before the sa
 MUTANTS = [
     Mutant("argwhere gives 2-D arrays", "class_indices", "np.where(y == c)[0]", "np.argwhere(y == c)",
            "class_indices"),
+    Mutant("only the classes found in y", "class_indices", "for c in range(10)", "for c in np.unique(y)",
+           "class_indices", hidden_only="the self-check's labels hold every class"),
     Mutant("swapped labels in create_pairs (1 = different)", "create_pairs", 'np.array([1, 0], dtype="float32")',
            'np.array([0, 1], dtype="float32")', "create_pairs"),
     Mutant("create_pairs uses the global np.random", "create_pairs", "rng.integers(1, 10)",
@@ -150,12 +152,13 @@ class TestHiddenChecks(HiddenChecks):
 
     @pytest.fixture(scope="class")
     def run_variant(self, prefix):
-        def run(variant):
+        def run(variant, namespace=None):
             nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
             if variant.cell in EARLY:
-                return inprocess.run(nb, stop_after=variant.breaks)
-            namespace, end = prefix
+                return inprocess.run(nb, stop_after=variant.breaks, namespace=namespace)
+            saved, end = prefix
             keras.backend.clear_session()
-            fresh = dict(namespace, rng=copy.deepcopy(namespace["rng"]))
+            fresh = {} if namespace is None else namespace
+            fresh.update(saved, rng=copy.deepcopy(saved["rng"]))
             return inprocess.run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
         return run
