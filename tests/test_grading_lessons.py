@@ -16,6 +16,7 @@ from course.lessons import grader_module, lesson_ids
 from grader_tests.exercise import exercises_of
 from tests import classroom
 from tests.inprocess import Mutant
+from tests.test_student_view import CONTROL, control_characters
 
 # A correct answer that is noisy on stderr, at Python and at file-descriptor
 # level, while the hidden test runs it: it must keep its points.
@@ -114,3 +115,14 @@ def test_reference_runs_top_to_bottom_without_an_error(graded_class, lesson):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     assert all(c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip())
+
+
+@pytest.mark.parametrize("lesson", lesson_ids())
+def test_no_stored_output_or_feedback_page_shows_control_characters(graded_class, lesson):
+    """Progress bars redraw with backspaces and carriage returns; a page shows each redraw."""
+    _, _, out = graded_class
+    for student in ("reference", "blank"):
+        nb = nbformat.read(out / "autograded" / student / f"{lesson}.ipynb", as_version=4)
+        assert control_characters(nb) == {}, student
+        page = (out / "feedback" / student / f"{lesson}.html").read_text()
+        assert not CONTROL.search(page), student
