@@ -11,7 +11,7 @@ import keras
 import numpy as np
 
 from grader_tests import expect
-from grader_tests.exercise import Exercise
+from grader_tests.exercise import Exercise, config_evidence
 from grader_tests.numpy_ops import softmax
 
 PARAMETERS = 535_818
@@ -57,6 +57,7 @@ class ActivityLayer(Exercise):
         evidence["out3"] = layer(inputs["x3"])
         evidence["terms3"], evidence["size3"], evidence["loss3"] = _loss_terms(layer)
         evidence["weights"] = len(layer.weights)
+        evidence.update(config_evidence(layer_class, inputs["lam"]))
         config = layer.get_config()
         evidence["config_has_lam"] = "lam" in config
         evidence["clone_loss"] = np.nan
@@ -86,6 +87,7 @@ class ActivityLayer(Exercise):
         expect.close(self.title, "the loss of a copy made with from_config(get_config())", evidence["clone_loss"],
                      lam * np.sum(inputs["x2"].astype(np.float64) ** 2),
                      "get_config must return the base config plus 'lam'.", rtol=1e-4)
+        expect.config_round_trip(self.title, evidence, {"lam": lam})
 
 
 def _relu(x):
@@ -151,8 +153,15 @@ class _SquaredActivity(keras.layers.Layer):
         return x
 
 
+SECOND_LAM_FACTOR = 3.0  # the probe model's second activity loss has lam * 3: two different terms
+
+
 def _probe_model(lam):
-    """A small uncompiled classifier with an activity loss and a Dropout layer."""
+    """A small uncompiled classifier with two activity losses and a Dropout layer.
+
+    Two terms, so that taking only the first, or their mean, is wrong; the
+    Dropout tells training mode from inference mode.
+    """
     return keras.Sequential([
         keras.Input(shape=(28, 28)),
         keras.layers.Flatten(),
@@ -160,6 +169,8 @@ def _probe_model(lam):
         keras.layers.Dense(24, activation="relu"),
         _SquaredActivity(lam),
         keras.layers.Dropout(0.5),
+        keras.layers.Dense(16, activation="relu"),
+        _SquaredActivity(lam * SECOND_LAM_FACTOR),
         keras.layers.Dense(10, activation="softmax"),
     ])
 
@@ -190,13 +201,14 @@ class TotalLoss(Exercise):
 
     def judge(self, inputs, evidence):
         for case, lam in zip(self.cases, (inputs["lam"], 0.0)):
-            w1, b1, w2, b2 = (evidence[f"{case}_weight{i}"] for i in range(4))
+            w1, b1, w2, b2, w3, b3 = (evidence[f"{case}_weight{i}"] for i in range(6))
             for batch in ("a", "b"):
                 images, labels = inputs[f"images_{batch}"], inputs[f"labels_{batch}"]
                 hidden = _relu(images.reshape(len(images), -1) / 255.0 @ w1 + b1)
-                probabilities = softmax(hidden @ w2 + b2)
+                hidden2 = _relu(hidden @ w2 + b2)
+                probabilities = softmax(hidden2 @ w3 + b3)
                 cross_entropy = -np.mean(np.log(probabilities[np.arange(len(labels)), labels]))
-                penalty = lam * np.sum(hidden ** 2)
+                penalty = lam * np.sum(hidden ** 2) + lam * SECOND_LAM_FACTOR * np.sum(hidden2 ** 2)
                 expect.shape(self.title, "the total loss", np.shape(evidence[f"{case}_{batch}"]), (),
                              "Return one number (a 0-d tensor or a float).")
                 got = float(evidence[f"{case}_{batch}"])
@@ -204,6 +216,10 @@ class TotalLoss(Exercise):
                     hint = "That is the cross-entropy alone: add sum(model.losses)."
                 elif lam and np.isclose(got, penalty, rtol=1e-4):
                     hint = "That is the regularization alone: add the mean cross-entropy."
+                elif lam and np.isclose(got, cross_entropy + lam * np.sum(hidden ** 2), rtol=1e-4):
+                    hint = "That counts only the first term of model.losses: add them all, sum(model.losses)."
+                elif lam and np.isclose(got, cross_entropy + penalty / 2, rtol=1e-4):
+                    hint = "That is the mean of model.losses: add the terms, sum(model.losses)."
                 else:
                     hint = ("Call the model on the images in inference mode (model(images)), then return the "
                             "mean sparse categorical cross-entropy plus sum(model.losses).")
@@ -239,7 +255,11 @@ class LambdaChoice(Exercise):
     sets = 5
 
     def inputs(self, rng):
-        """Made-up experiments in which the smallest gap belongs to a lambda that ruined accuracy."""
+        """Made-up experiments in which the smallest gap belongs to a lambda that ruined accuracy.
+
+        Sets 1 and 2 have a lambda exactly at the accuracy margin (allowed, and
+        the answer); in set 3 the ruined lambda is just beyond it.
+        """
         inputs = {}
         for s in range(self.sets):
             k, epochs = int(rng.integers(4, 7)), int(rng.integers(2, 9))
@@ -251,6 +271,13 @@ class LambdaChoice(Exercise):
             final_accuracy[top] = best
             final_gap[ruined] = final_gap.min() / 3
             final_accuracy[ruined] = best - rng.uniform(0.12, 0.3)
+            if s in (0, 1):  # boundary: exactly 0.05 below the best is still allowed, and has the smallest gap
+                edge = rng.choice([i for i in range(k) if i not in (ruined, top)])
+                final_accuracy[edge] = best - ACCURACY_MARGIN
+                others = [i for i in range(k) if i not in (ruined, edge)]
+                final_gap[edge] = (final_gap[ruined] + final_gap[others].min()) / 2
+            elif s == 2:  # just beyond the margin is not allowed, however small its gap
+                final_accuracy[ruined] = best - ACCURACY_MARGIN - 0.002
             growth = np.linspace(0.2, 1.0, epochs) ** rng.uniform(0.5, 2, size=(k, 1))
             cross_entropy = rng.uniform(0.2, 0.6, size=(k, 1)) * np.linspace(1.5, 1.0, epochs)
             winner = np.argmin(np.where(np.arange(k) == ruined, np.inf, final_gap))

@@ -47,6 +47,10 @@ class HiddenChecks:
     LESSON = ""
     MUTANTS = ()
     ALTERNATIVES = ()
+    # Variants that cost seconds each (training, or a long notebook before their exercise) and only add
+    # to what the quick ones show: run by the same tests, behind the slow marker.
+    SLOW_MUTANTS = ()
+    SLOW_ALTERNATIVES = ()
 
     @pytest.fixture(scope="class")
     def reference_run(self):
@@ -129,7 +133,8 @@ def parametrize(metafunc):
         return
     if "key" in metafunc.fixturenames:
         metafunc.parametrize("key", sorted(exercises_of(grader_module(lesson_class.LESSON))))
-    if "mutant" in metafunc.fixturenames:
-        metafunc.parametrize("mutant", lesson_class.MUTANTS, ids=lambda m: m.name)
-    if "alternative" in metafunc.fixturenames:
-        metafunc.parametrize("alternative", lesson_class.ALTERNATIVES, ids=lambda m: m.name)
+    for name, quick, slow in (("mutant", lesson_class.MUTANTS, lesson_class.SLOW_MUTANTS),
+                              ("alternative", lesson_class.ALTERNATIVES, lesson_class.SLOW_ALTERNATIVES)):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, [*[pytest.param(v, id=v.name) for v in quick],
+                                        *[pytest.param(v, id=v.name, marks=pytest.mark.slow) for v in slow]])

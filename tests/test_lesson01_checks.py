@@ -20,16 +20,9 @@ MUTANTS = [
     Mutant("Dense(128, relu) in place of Dense(128) and Lambda(absolute)", "classifier",
            'keras.layers.Dense(128),\n        keras.layers.Lambda(absolute, name="absolute"),\n',
            'keras.layers.Dense(128, activation="relu"),\n', "classifier"),
-    Mutant("input of two numbers in the square model", "square_model", "keras.Input(shape=(1,))",
-           "keras.Input(shape=(2,))", "square_model",
-           hidden_only="the self-check calls the model on (batch, 1) inputs, which a Lambda accepts anyway"),
     Mutant("divides by the batch's largest pixel", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
            'keras.ops.cast(x, "float32") / keras.ops.cast(keras.ops.max(x), "float32")', "rescale_layer",
            hidden_only="the self-check's pixels include 255, where the batch maximum is right"),
-    Mutant("stretches the batch to [0, 1]", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
-           '(keras.ops.cast(x, "float32") - keras.ops.cast(keras.ops.min(x), "float32")) / '
-           'keras.ops.cast(keras.ops.max(x) - keras.ops.min(x), "float32")', "rescale_layer",
-           hidden_only="the self-check's pixels include 0 and 255, where stretching is right"),
     Mutant("no Lambda in the square model", "square_model",
            'keras.layers.Lambda(square, name="square")', 'keras.layers.Identity()', "square_model"),
 ]
@@ -49,14 +42,30 @@ ALTERNATIVES = [
            "keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1)",
            "keras.ops.concatenate([keras.ops.maximum(x, 0.0), keras.ops.maximum(-x, 0.0)], axis=-1)",
            "rectifier_layer"),
-    Mutant("functional square model", "square_model",
-           'return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Lambda(square, name="square")])',
-           "inputs = keras.Input(shape=(1,))\n    return keras.Model(inputs, keras.layers.Lambda(square)(inputs))",
-           "square_model"),
     Mutant("softmax as a separate layer", "classifier", 'keras.layers.Dense(10, activation="softmax"),',
            'keras.layers.Dense(10), keras.layers.Softmax(),', "classifier"),
 ]
 
 
+# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+SLOW_MUTANTS = [
+    Mutant("input of two numbers in the square model", "square_model", "keras.Input(shape=(1,))",
+           "keras.Input(shape=(2,))", "square_model",
+           hidden_only="the self-check calls the model on (batch, 1) inputs, which a Lambda accepts anyway"),
+    Mutant("stretches the batch to [0, 1]", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
+           '(keras.ops.cast(x, "float32") - keras.ops.cast(keras.ops.min(x), "float32")) / '
+           'keras.ops.cast(keras.ops.max(x) - keras.ops.min(x), "float32")', "rescale_layer",
+           hidden_only="the self-check's pixels include 0 and 255, where stretching is right"),
+]
+
+SLOW_ALTERNATIVES = [
+    Mutant("functional square model", "square_model",
+           'return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Lambda(square, name="square")])',
+           "inputs = keras.Input(shape=(1,))\n    return keras.Model(inputs, keras.layers.Lambda(square)(inputs))",
+           "square_model"),
+]
+
+
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
+    SLOW_MUTANTS, SLOW_ALTERNATIVES = SLOW_MUTANTS, SLOW_ALTERNATIVES

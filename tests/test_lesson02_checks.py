@@ -89,16 +89,10 @@ MUTANTS = [
            "### END SOLUTION\n\n    def build(self, input_shape):\n        ### BEGIN SOLUTION\n"
            "        self.dense1 = keras.layers.Dense(self.units)\n        self.dense2 = keras.layers.Dense(self.units)\n",
            "residual_dense", hidden_only="the self-check builds the block before it counts its weights"),
-    Mutant("residual **kwargs not passed to the base class", "residual_dense", "super().__init__(**kwargs)",
-           "super().__init__()", "residual_dense",
-           hidden_only="the self-check never gives the block a name or other base argument"),
     # Exercise 5, the classifier (each mutant trains in quick mode, so only two)
     Mutant("no residual block", "model", '        ResidualDense(128, activation="relu"),\n', "", "model"),
     Mutant("no softmax", "model", 'keras.layers.Dense(10, activation="softmax")', "keras.layers.Dense(10)",
            "model"),
-    Mutant("keras Dense in place of SimpleDense", "model", 'SimpleDense(128, activation="relu"),',
-           'keras.layers.Dense(128, activation="relu"),', "model",
-           hidden_only="same shapes, parameters and outputs: only the layer classes tell"),
 ]
 
 # Correct answers written differently: each must keep every point.
@@ -137,5 +131,17 @@ ALTERNATIVES = [
 ]
 
 
+# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+SLOW_MUTANTS = [
+    Mutant("keras Dense in place of SimpleDense", "model", 'SimpleDense(128, activation="relu"),',
+           'keras.layers.Dense(128, activation="relu"),', "model",
+           hidden_only="same shapes, parameters and outputs: only the layer classes tell"),
+    Mutant("residual **kwargs not passed to the base class", "residual_dense", "super().__init__(**kwargs)",
+           "super().__init__()", "residual_dense",
+           hidden_only="the self-check never gives the block a name or other base argument"),
+]
+
+
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
+    SLOW_MUTANTS = SLOW_MUTANTS

@@ -27,6 +27,12 @@ MUTANTS = [
     Mutant("per-element loss, no sum", "activity_layer", "keras.ops.sum(x ** 2)", "x ** 2", "activity_layer"),
     Mutant("get_config without lam", "activity_layer", '{**super().get_config(), "lam": self.lam}',
            "super().get_config()", "activity_layer"),
+    Mutant("get_config without the base config", "activity_layer", '{**super().get_config(), "lam": self.lam}',
+           '{"lam": self.lam}', "activity_layer",
+           hidden_only="the self-check's config round trip only compares lam"),
+    Mutant("**kwargs not passed to the base class", "activity_layer", "super().__init__(**kwargs)",
+           "super().__init__()", "activity_layer",
+           hidden_only="the self-check never gives the layer a name or other base argument"),
     Mutant("regularization on the weights", "regularized_model", _HIDDEN_LAYERS,
            'keras.layers.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.L2(lam)),\n'
            '        keras.layers.Dense(256, activation="relu", kernel_regularizer=keras.regularizers.L2(lam)),',
@@ -46,6 +52,10 @@ MUTANTS = [
            "total_loss"),
     Mutant("summed cross-entropy", "total_loss", "keras.ops.mean(keras.losses", "keras.ops.sum(keras.losses",
            "total_loss"),
+    Mutant("total loss counts the first add_loss term only", "total_loss", "keras.ops.sum(model.losses)",
+           "model.losses[0]", "total_loss"),
+    Mutant("total loss averages the add_loss terms", "total_loss", "keras.ops.sum(model.losses)",
+           "keras.ops.mean(keras.ops.stack(model.losses))", "total_loss"),
     Mutant("no accuracy guard", "lambda_choice", "if history[\"val_accuracy\"][-1] >= best_accuracy - 0.05", "",
            "lambda_choice"),
     Mutant("gap with the wrong sign", "lambda_choice", "return min(kept, key=final_gap)",
@@ -86,5 +96,19 @@ ALTERNATIVES = [
 ]
 
 
+# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+SLOW_MUTANTS = [
+    Mutant("accuracy margin excludes its boundary", "lambda_choice",
+           'history["val_accuracy"][-1] >= best_accuracy - 0.05', 'history["val_accuracy"][-1] > best_accuracy - 0.05',
+           "lambda_choice", hidden_only="the self-check's made-up experiment has no lambda on the margin"),
+    Mutant("relative accuracy margin", "lambda_choice",
+           'history["val_accuracy"][-1] >= best_accuracy - 0.05', 'history["val_accuracy"][-1] >= best_accuracy * 0.95',
+           "lambda_choice", hidden_only="the self-check's made-up experiment has no lambda near the margin"),
+    Mutant("accuracy margin 0.06", "lambda_choice", "best_accuracy - 0.05", "best_accuracy - 0.06",
+           "lambda_choice", hidden_only="the self-check's made-up experiment has no lambda near the margin"),
+]
+
+
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
+    SLOW_MUTANTS = SLOW_MUTANTS

@@ -25,11 +25,6 @@ MUTANTS = [
     Mutant("class head without softmax", "detector", 'activation="softmax", name="class"', 'name="class"', "detector"),
     Mutant("average pooling", "detector", "keras.layers.MaxPooling2D()(x)", "keras.layers.AveragePooling2D(2)(x)",
            "detector", hidden_only="same shapes and parameters: only the outputs with known weights tell"),
-    Mutant("tanh convolutions", "detector", 'padding="same", activation="relu")', 'padding="same", activation="tanh")',
-           "detector", hidden_only="same shapes and parameters: only the outputs with known weights tell"),
-    Mutant("canvas divided by 256", "detector", "keras.layers.Rescaling(1 / 255)(inputs)",
-           "keras.layers.Rescaling(1 / 256)(inputs)", "detector",
-           hidden_only="same shapes and parameters: only the outputs with known weights tell"),
     # Exercise 3: weighted losses and metrics.
     Mutant("loss weights ignored", "compile_detector", '        loss_weights={"class": 1.0, "box": box_weight},\n', "",
            "compile_detector"),
@@ -37,13 +32,9 @@ MUTANTS = [
     Mutant("no IoU metric", "compile_detector", '"box": mean_iou}', '"box": "mae"}', "compile_detector"),
     Mutant("class loss not sparse", "compile_detector", '"class": "sparse_categorical_crossentropy"',
            '"class": "categorical_crossentropy"', "compile_detector"),
-    Mutant("compile_detector returns nothing", "compile_detector", "    return model\n", "", "compile_detector",
-           hidden_only="the self-check uses the model it compiled, not the returned value"),
     Mutant("RMSprop instead of Adam", "compile_detector", "optimizer=keras.optimizers.Adam(learning_rate=1e-3),",
            'optimizer="rmsprop",', "compile_detector",
            hidden_only="the optimizer changes neither the losses nor the metrics before training"),
-    Mutant("learning rate 1e-2", "compile_detector", "Adam(learning_rate=1e-3)", "Adam(learning_rate=1e-2)",
-           "compile_detector", hidden_only="the learning rate changes neither the losses nor the metrics before training"),
     # Exercise 5: one shared encoder, features joined on the last axis.
     Mutant("two encoders (same name)", "pair_model", "encoder(left), encoder(right)",
            "encoder(left), make_encoder()(right)", "pair_model"),
@@ -67,14 +58,6 @@ ALTERNATIVES = [
     Mutant("sigmoid as its own layer named box", "detector",
            'keras.layers.Dense(4, activation="sigmoid", name="box")(box_hidden)',
            'keras.layers.Activation("sigmoid", name="box")(keras.layers.Dense(4)(box_hidden))', "detector"),
-    Mutant("box head built before the class head", "detector",
-           '    class_hidden = keras.layers.Dense(64, activation="relu")(features)\n'
-           '    class_output = keras.layers.Dense(10, activation="softmax", name="class")(class_hidden)\n'
-           '    box_hidden = keras.layers.Dense(64, activation="relu")(features)\n',
-           '    box_hidden = keras.layers.Dense(64, activation="relu")(features)\n'
-           '    class_hidden = keras.layers.Dense(64, activation="relu")(features)\n'
-           '    class_output = keras.layers.Dense(10, activation="softmax", name="class")(class_hidden)\n',
-           "detector"),
     Mutant("dict outputs keyed by name", "detector", "[class_output, box_output]",
            '{"class": class_output, "box": box_output}', "detector"),
     Mutant("loss objects", "compile_detector", '"sparse_categorical_crossentropy", "box": "mse"}',
@@ -95,5 +78,31 @@ ALTERNATIVES = [
 ]
 
 
+# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+SLOW_MUTANTS = [
+    Mutant("tanh convolutions", "detector", 'padding="same", activation="relu")', 'padding="same", activation="tanh")',
+           "detector", hidden_only="same shapes and parameters: only the outputs with known weights tell"),
+    Mutant("canvas divided by 256", "detector", "keras.layers.Rescaling(1 / 255)(inputs)",
+           "keras.layers.Rescaling(1 / 256)(inputs)", "detector",
+           hidden_only="same shapes and parameters: only the outputs with known weights tell"),
+    Mutant("learning rate 1e-2", "compile_detector", "Adam(learning_rate=1e-3)", "Adam(learning_rate=1e-2)",
+           "compile_detector", hidden_only="the learning rate changes neither the losses nor the metrics before training"),
+    Mutant("compile_detector returns nothing", "compile_detector", "    return model\n", "", "compile_detector",
+           hidden_only="the self-check uses the model it compiled, not the returned value"),
+]
+
+SLOW_ALTERNATIVES = [
+    Mutant("box head built before the class head", "detector",
+           '    class_hidden = keras.layers.Dense(64, activation="relu")(features)\n'
+           '    class_output = keras.layers.Dense(10, activation="softmax", name="class")(class_hidden)\n'
+           '    box_hidden = keras.layers.Dense(64, activation="relu")(features)\n',
+           '    box_hidden = keras.layers.Dense(64, activation="relu")(features)\n'
+           '    class_hidden = keras.layers.Dense(64, activation="relu")(features)\n'
+           '    class_output = keras.layers.Dense(10, activation="softmax", name="class")(class_hidden)\n',
+           "detector"),
+]
+
+
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
+    SLOW_MUTANTS, SLOW_ALTERNATIVES = SLOW_MUTANTS, SLOW_ALTERNATIVES
