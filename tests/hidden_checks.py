@@ -51,6 +51,8 @@ class HiddenChecks:
     # to what the quick ones show: run by the same tests, behind the slow marker.
     SLOW_MUTANTS = ()
     SLOW_ALTERNATIVES = ()
+    # False until the lesson's surviving automatic mutants have been killed or reviewed as equivalent.
+    MUTATION_REVIEWED = True
 
     @pytest.fixture(scope="class")
     def reference_run(self):
@@ -121,6 +123,8 @@ class HiddenChecks:
     @pytest.mark.slow
     def test_no_new_surviving_mutant(self):
         """Every automatic mutant of the reference fails its exercise's hidden test, or is a listed equivalent."""
+        if not self.MUTATION_REVIEWED:
+            pytest.skip("this lesson's surviving mutants are not reviewed yet: python bench/mutation.py --survivors")
         outcomes = mutation.run_lesson(self.LESSON)
         survivors = [f"{o.exercise} | {o.mutant.key}" for o in mutation.survivors(self.LESSON, outcomes)]
         assert not survivors, "mutants that keep their points:\n" + "\n".join(survivors)

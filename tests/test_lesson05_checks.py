@@ -141,6 +141,7 @@ def prefix():
 
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
+    MUTATION_REVIEWED = False
 
     @pytest.fixture(scope="class")
     def reference_run(self, prefix):
