@@ -69,19 +69,22 @@ def from_json_evidence(array):
         return None
 
 
-CONFIG_NAME = "probe_layer"  # the name the config probes pass through **kwargs, with trainable=False
+CONFIG_NAME = "name_from_the_test"  # the name the config probes pass through **kwargs
+LAYER_BASE = {"name": CONFIG_NAME, "trainable": False}  # base arguments a layer's config must keep
+LOSS_BASE = {"name": CONFIG_NAME, "reduction": "sum"}  # the same for a loss
 
 
-def config_evidence(layer_class, *args, **kwargs):
-    """A layer's config and the config of its copy made by ``from_config``, as JSON evidence.
+def config_evidence(layer_class, *args, base=LAYER_BASE, **kwargs):
+    """A layer's (or loss's) config and the config of its copy made by ``from_config``, as JSON evidence.
 
-    The layer is made with ``name=CONFIG_NAME, trainable=False`` so that a
-    config without the base keys, or an ``__init__`` that does not pass
-    ``**kwargs`` on, shows. An error is recorded as its text, for the judge
-    to report (:func:`grader_tests.expect.config_round_trip`).
+    The object is made with the ``base`` arguments (by default
+    ``name=CONFIG_NAME, trainable=False``) so that a config without the base
+    keys, or an ``__init__`` that does not pass ``**kwargs`` on, shows. An
+    error is recorded as its text, for the judge to report
+    (:func:`grader_tests.expect.config_round_trip`).
     """
     try:
-        config = layer_class(*args, name=CONFIG_NAME, trainable=False, **kwargs).get_config()
+        config = layer_class(*args, **base, **kwargs).get_config()
     except Exception as error:
         config = f"{type(error).__name__}: {error}"
     evidence = {"config": json_evidence(config)}

@@ -1,7 +1,7 @@
 """Comparisons that judges use, each failing with an expected-versus-got message."""
 import numpy as np
 
-from grader_tests.exercise import CONFIG_NAME, CheckFailed, from_json_evidence
+from grader_tests.exercise import LAYER_BASE, CheckFailed, from_json_evidence
 
 
 def _fmt(array):
@@ -50,23 +50,20 @@ def trained_accuracy_at_least(title, predict, minimum):
              "Train it with the training cell before this test.")
 
 
-def config_round_trip(title, evidence, wanted):
-    """The config (from :func:`grader_tests.exercise.config_evidence`) holds the base keys and ``wanted``,
-    and ``from_config(get_config())`` gives a layer with the same config."""
+def config_round_trip(title, evidence, wanted, base=LAYER_BASE):
+    """The config (from :func:`grader_tests.exercise.config_evidence`, with the same ``base``) holds the
+    base keys and ``wanted``, and ``from_config(get_config())`` gives an object with the same config."""
+    made = "an object made with " + ", ".join(f"{key}={value!r}" for key, value in base.items())
     config = from_json_evidence(evidence["config"])
     if not isinstance(config, dict):
-        raise CheckFailed(f"{title}: get_config() of a layer made with name={CONFIG_NAME!r}, trainable=False "
-                          f"should return a dict, got {config!r}. Pass **kwargs to super().__init__(**kwargs) "
-                          "and start get_config from super().get_config().")
-    base = {"name": CONFIG_NAME, "trainable": False}
+        raise CheckFailed(f"{title}: get_config() of {made} should return a dict, got {config!r}. Pass **kwargs "
+                          "to super().__init__(**kwargs) and start get_config from super().get_config().")
     for key, value in {**base, **wanted}.items():
         if key not in config:
-            where = ("Start from config = super().get_config() (it holds name, trainable and dtype)"
+            where = (f"Start from config = super().get_config() (it holds {', '.join(base)})"
                      if key in base else f"Add {key} to the config")
-            raise CheckFailed(f"{title}: get_config() of a layer made with name={CONFIG_NAME!r}, "
-                              f"trainable=False has no key {key!r}. {where}.")
-        equal(title, f"get_config()[{key!r}] of a layer made with name={CONFIG_NAME!r}, trainable=False",
-              str(config[key]), str(value),
+            raise CheckFailed(f"{title}: get_config() of {made} has no key {key!r}. {where}.")
+        equal(title, f"get_config()[{key!r}] of {made}", str(config[key]), str(value),
               "__init__ should pass **kwargs on: super().__init__(**kwargs)." if key in base else
               f"Store {key} in __init__ and put it in the config as it was given.")
     clone = from_json_evidence(evidence["clone_config"])

@@ -11,7 +11,7 @@ import tensorflow as tf
 from keras import ops
 
 from grader_tests import expect
-from grader_tests.exercise import Exercise
+from grader_tests.exercise import LOSS_BASE, Exercise, config_evidence
 
 EPSILON = 1e-7
 DEFAULT_UNITS = 128
@@ -204,8 +204,10 @@ class ContrastiveLoss(Exercise):
             loss = loss_class(margin=margin)
             evidence[f"flat{k}"] = loss(y, d)
             evidence[f"column{k}"] = loss(y, d[:, None])
+            evidence[f"label_column{k}"] = loss(y[:, None], d)
             evidence[f"margin{k}"] = loss.margin
             evidence[f"config{k}"] = loss_class.from_config(loss.get_config())(y, d)
+        evidence.update(config_evidence(loss_class, margin=self.margins[1], base=LOSS_BASE))
         return evidence
 
     def judge(self, inputs, evidence):
@@ -221,11 +223,16 @@ class ContrastiveLoss(Exercise):
                          evidence[f"column{k}"], want,
                          "Flatten y_true and y_pred to shape (n,) first, so that they cannot broadcast "
                          "into an (n, n) matrix.")
+            expect.close(self.title, f"the loss with margin {margin} when the labels have shape (n, 1)",
+                         evidence[f"label_column{k}"], want,
+                         "Flatten y_true to shape (n,) too (and cast it to the distances' dtype), so that labels "
+                         "of shape (n, 1) cannot broadcast with the distances into an (n, n) matrix.")
             expect.close(self.title, "loss.margin", evidence[f"margin{k}"], margin, "Keep the margin as self.margin.")
             expect.close(self.title, "the loss rebuilt from get_config()", evidence[f"config{k}"], want,
                          "get_config() should return the parent's config plus 'margin'.")
         expect.close(self.title, "the loss with the default margin", evidence["default"], contrastive(y, d, 1.0),
                      "The default margin is 1.0.")
+        expect.config_round_trip(self.title, evidence, {"margin": self.margins[1]}, base=LOSS_BASE)
 
 
 class Encoder(Exercise):

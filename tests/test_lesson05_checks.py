@@ -33,6 +33,9 @@ MUTANTS = [
     Mutant("swapped labels in the loss (1 = different)", "contrastive_loss",
            "y_true = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))",
            "y_true = 1.0 - ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))", "contrastive_loss"),
+    Mutant("labels of shape (n, 1) not flattened", "contrastive_loss",
+           "y_true = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))", "y_true = ops.cast(y_true, y_pred.dtype)",
+           "contrastive_loss", hidden_only="the self-check gives the labels as (n,); only the distances are (n, 1)"),
     Mutant("sum instead of mean in the loss", "contrastive_loss", "return pull + push",
            "return ops.sum(pull + push)", "contrastive_loss"),
     Mutant("margin ignored", "contrastive_loss", "self.margin - y_pred", "1.0 - y_pred", "contrastive_loss"),
@@ -138,9 +141,17 @@ def prefix():
     assert all(error is None for error in outcomes.values()), outcomes
     return namespace, end
 
+# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+SLOW_MUTANTS = [
+    Mutant("loss **kwargs not passed to the base class", "contrastive_loss", "        super().__init__(**kwargs)\n"
+           "        self.margin = margin", "        super().__init__()\n        self.margin = margin",
+           "contrastive_loss", hidden_only="the self-check never gives the loss a name or a reduction"),
+]
+
 
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
+    SLOW_MUTANTS = SLOW_MUTANTS
     MUTATION_REVIEWED = False
 
     @pytest.fixture(scope="class")
