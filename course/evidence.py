@@ -49,7 +49,7 @@ def load(path):
     members = archive.infolist()
     if len(members) > MAX_ARRAYS:
         raise BadEvidence(f"it holds more than {MAX_ARRAYS} arrays")
-    evidence = {}
+    evidence, total = {}, 0
     for member in members:
         if not member.filename.endswith(".npy") or member.file_size > MAX_ARRAY_BYTES + 4096:
             raise BadEvidence(f"{member.filename!r} is not a small .npy array")
@@ -66,8 +66,9 @@ def load(path):
             if dtype.kind not in "biuf" or dtype.hasobject:
                 raise BadEvidence(f"{member.filename!r} does not hold numbers")
             count = int(np.prod(shape, dtype=np.int64))
-            if count * dtype.itemsize > MAX_ARRAY_BYTES:
-                raise BadEvidence(f"{member.filename!r} is too large")
+            total += count * dtype.itemsize
+            if total > MAX_ARRAY_BYTES:
+                raise BadEvidence("its arrays are too large")
             raw = stream.read(count * dtype.itemsize)
             if len(raw) != count * dtype.itemsize:
                 raise BadEvidence(f"{member.filename!r} is truncated")

@@ -13,6 +13,7 @@ import nbformat
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HIDDEN_OUTPUT = "[output removed: it showed the hidden tests]\n"
+SAFE_OUTPUT_TYPES = ("text/plain", "image/png", "image/jpeg")
 
 
 def plain(text):
@@ -36,6 +37,17 @@ def _shows_any(output, lines):
     return any(line in text for line in lines)
 
 
+def _inert(output):
+    """``output`` without what could run in the page or hide text: scripts, HTML, metadata."""
+    if "data" in output:
+        output.data = {kind: value for kind, value in output.data.items() if kind in SAFE_OUTPUT_TYPES}
+        if not output.data:
+            output.data = {"text/plain": "[output not shown: only text and images are]"}
+    if "metadata" in output:
+        output.metadata = {}
+    return output
+
+
 def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
     """Rewrite ``nb`` (the autograded notebook) in place into what its feedback page may show.
 
@@ -43,8 +55,8 @@ def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
     ``verdicts`` maps grade_id to ``None`` (passed) or a failure message. Any
     other output that shows one of ``hidden_lines`` (a notebook can capture
     the hidden tests as they run and print them later) is replaced by a line
-    saying so. ``notes`` (what the grader did to recover a damaged notebook)
-    open the page.
+    saying so; the others keep only text and images, never HTML or script.
+    ``notes`` (what the grader did to recover a damaged notebook) open the page.
     """
     sources = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in release.cells}
     for cell in nb.cells:
@@ -60,7 +72,7 @@ def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
                 cell.outputs = [error_output("HiddenTestFailed", message)]
         elif cell.get("outputs"):
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=HIDDEN_OUTPUT)
-                            if _shows_any(output, hidden_lines) else output for output in cell.outputs]
+                            if _shows_any(output, hidden_lines) else _inert(output) for output in cell.outputs]
     if notes:
         text = "**Before grading, your notebook was repaired:**\n\n" + "\n".join(f"- {note}" for note in notes)
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))

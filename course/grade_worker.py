@@ -39,6 +39,7 @@ import numpy as np
 from nbgrader.api import Gradebook
 
 from course import evidence, feedback, kernel_limits
+from course.hidden_seed import exercise_seed
 from course.lessons import REPO_ROOT, grader_module, notebook_name
 from course.nbgrader_runner import make_api
 from course.nbgrader_settings import COURSE_ID
@@ -46,6 +47,7 @@ from course.recover_cells import committed_releases, recover
 from course.release import hidden_test_lines
 from grader_tests.exercise import CheckFailed, exercises_of
 
+MAX_SUBMISSION_BYTES = 20 * 2**20
 JAIL_BYTES = 128 * 2**20  # what the kernel may write outside its memory: evidence and sockets
 GRADER_FAULT = ("Your notebook could not be graded because the grading system failed, not because of "
                 "your work. Your instructor has the details and will grade it again.")
@@ -108,7 +110,7 @@ def rejudge(lesson, evidence_dir, seed, cell_ids):
             continue
         try:
             saved = evidence.load(path)
-            exercise.judge(exercise.inputs(np.random.default_rng(seed)), saved)
+            exercise.judge(exercise.inputs(np.random.default_rng(exercise_seed(seed, exercise.key))), saved)
             verdicts[grade_id] = None
         except evidence.BadEvidence as error:
             verdicts[grade_id] = f"the hidden tests' results were tampered with ({error})."
@@ -122,20 +124,35 @@ def rejudge(lesson, evidence_dir, seed, cell_ids):
 def new_result(task, cells):
     return {"student": task["student"], "lesson": task["lesson"], "status": "graded", "message": "",
             "source_name": task.get("source_name", Path(task["notebook"]).name),
+            "submitted_as": task.get("submitted_as", task["student"]),
             "sha256": file_digest(task["notebook"]), "notes": [],
             "cells": [{"id": grade_id, "exercise": grade_id.removeprefix("test_"), "score": 0.0, "max": points,
                        "message": ""} for grade_id, points in cells]}
 
 
 def read_submission(path, lesson, release):
-    """``(notebook, notes, None)`` ready to grade, or ``(None, [], why it is rejected)``."""
+    """``(notebook, notes, None)`` ready to grade, or ``(None, [], why it is rejected)``.
+
+    The file is read without following a link, and only up to
+    :data:`MAX_SUBMISSION_BYTES`; a message never quotes its content.
+    """
+    resubmit = "Save it from Jupyter or Colab (File > Download .ipynb) and submit it again."
     try:
-        nb = nbformat.read(path, as_version=4)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            data = f.read(MAX_SUBMISSION_BYTES + 1)
+    except OSError:
+        return None, [], f"the file could not be read (is it a link?). {resubmit}"
+    if len(data) > MAX_SUBMISSION_BYTES:
+        return None, [], (f"the file is larger than {MAX_SUBMISSION_BYTES // 2**20} MB; clear the outputs "
+                          f"(Edit > Clear all outputs) and submit it again.")
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(nb)
+        nbformat.writes(nb).encode("utf-8")  # text that cannot be written back (a lone surrogate) is refused
     except Exception as error:
-        first = str(error).splitlines()[0] if str(error).strip() else "the file is empty"
-        return None, [], (f"the file is not a valid Jupyter notebook ({type(error).__name__}: {first[:200]}). "
-                          "Save it from Jupyter or Colab (File > Download .ipynb) and submit it again.")
+        why = "the file is empty" if not data.strip() else type(error).__name__
+        return None, [], f"the file is not a valid Jupyter notebook ({why}). {resubmit}"
     return recover(nb, release, lesson, committed_releases())
 
 
@@ -203,13 +220,15 @@ def autograde(task, work, db_url, cells, notes):
     """Run nbgrader, re-judge, write feedback; return the result fields it decides."""
     student, lesson = task["student"], task["lesson"]
     with jail_folder() as jail:
-        evidence_dir, runtime = jail / "evidence", jail / "kernel"
+        evidence_dir, runtime, sealed = jail / "evidence", jail / "kernel", jail / "sealed"
         evidence_dir.mkdir()
         runtime.mkdir()
+        sealed.mkdir(mode=0o700)
         os.environ.update({"COURSE_EVIDENCE_DIR": str(evidence_dir), "JUPYTER_RUNTIME_DIR": str(runtime)})
         os.environ.pop("COURSE_GRADING_SEED", None)
         kernel_folder = work / "submitted" / student / lesson
-        sandbox = {"hidden": [REPO_ROOT / "solutions", *task["hidden"]], "readable": [],
+        sandbox = {"evidence_dir": evidence_dir, "sealed_dir": sealed,
+                   "hidden": [REPO_ROOT / "solutions", *task["hidden"]], "readable": [],
                    "writable": [evidence_dir, runtime], "workdir": kernel_folder,
                    "memory_limit_gb": task["limits"]["memory_gb"], "sandboxed": task.get("sandboxed", True)}
         api = make_api(work, db_url, sandbox=sandbox, cell_timeout=task["limits"]["cell_seconds"],
@@ -220,7 +239,7 @@ def autograde(task, work, db_url, cells, notes):
         autograded = work / "autograded" / student / lesson / notebook_name(lesson)
         if not outcome.get("success") or not autograded.is_file():
             return {"status": "error", "message": GRADER_FAULT}
-        trusted = rejudge(lesson, evidence_dir, task["seed"], [grade_id for grade_id, _ in cells])
+        trusted = rejudge(lesson, sealed, task["seed"], [grade_id for grade_id, _ in cells])
 
     nb = nbformat.read(autograded, as_version=4)
     errors = kernel_errors(nb)

@@ -9,20 +9,31 @@ runs the earlier code cells again, quietly, and grading goes on with the next
 cell, so the rest of the work still counts.
 
 It also keeps the hidden tests out of the student's reach: test cells run
-without entering the kernel's history (``In``, ``_ih``, ``Out``), and a cell
-keeps at most :data:`MAX_OUTPUT_CHARS` of output, however much it prints.
+without entering the kernel's history (``In``, ``_ih``, ``Out``). The
+evidence a hidden test saves is *sealed* as soon as its cell ends: moved out
+of the kernel's evidence folder into one the kernel cannot see, so no later
+cell can rewrite it, and the folder is emptied before each test, so no
+earlier cell can leave evidence for it. Output is bounded: a cell keeps at
+most :data:`MAX_OUTPUT_CHARS` (metadata counted), a notebook
+:data:`MAX_NOTEBOOK_CHARS`, and an update of an earlier display may not
+grow it past that.
 """
 import copy
+import json
+import shutil
+from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
+from traitlets import Unicode
 
 from course.sandbox import SandboxedKernelManager
 
 MAX_OUTPUT_CHARS = 200_000
+MAX_NOTEBOOK_CHARS = 5_000_000
 KERNEL_DIED = ("the Python kernel died while running this cell (os._exit, a crash, or too much memory); "
                "the cells after it were graded in a new kernel")
 CELL_STUCK = ("this cell ran past the time limit and did not stop when interrupted (an endless loop, or "
@@ -35,15 +46,14 @@ def is_hidden_test(cell):
 
 
 def _size(output):
-    if output.get("output_type") == "stream":
-        return len(output.get("text", ""))
-    if output.get("output_type") == "error":
-        return sum(map(len, output.get("traceback", [])))
-    return sum(len(str(value)) for value in output.get("data", {}).values())
+    return len(json.dumps(output, default=str))
 
 
 class SandboxedExecute(Execute):
     """See the module docstring; kernels come from :class:`course.sandbox.SandboxedKernelManager`."""
+
+    evidence_dir = Unicode(help="where the kernel's hidden tests save their evidence").tag(config=True)
+    sealed_dir = Unicode(help="where sealed evidence goes, out of the kernel's sight").tag(config=True)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
@@ -51,11 +61,39 @@ class SandboxedExecute(Execute):
         self._failed_cells = set()
         self._output_chars = {}
 
+    def _notebook_chars(self):
+        return sum(self._output_chars.values())
+
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         self._output_chars[cell_index] = 0
+        test = is_hidden_test(cell)
+        if test:
+            self._clear_evidence()
         try:
-            return await super().async_execute_cell(
-                cell, cell_index, execution_count, store_history=store_history and not is_hidden_test(cell))
+            return await self._execute(cell, cell_index, execution_count, store_history and not test)
+        finally:
+            if test:
+                self._seal(cell.metadata["nbgrader"]["grade_id"].removeprefix("test_"))
+
+    def _clear_evidence(self):
+        if self.evidence_dir:
+            for path in Path(self.evidence_dir).iterdir():
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+
+    def _seal(self, key):
+        """Move the evidence of exercise ``key`` where no later cell can change it."""
+        if self.evidence_dir and self.sealed_dir:
+            saved = Path(self.evidence_dir) / f"{key}.npz"
+            if saved.is_file() and not saved.is_symlink():
+                shutil.move(saved, Path(self.sealed_dir) / f"{key}.npz")
+            self._clear_evidence()
+
+    async def _execute(self, cell, cell_index, execution_count, store_history):
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history=store_history)
         except (DeadKernelError, CellTimeoutError) as error:
             self._failed_cells.add(cell_index)
             if isinstance(error, DeadKernelError):
@@ -70,18 +108,28 @@ class SandboxedExecute(Execute):
     execute_cell = run_sync(async_execute_cell)  # nbconvert calls the synchronous one
 
     def output(self, outs, msg, display_id, cell_index):
-        """Keep a cell's output until it reaches the cap, then one line saying it was cut."""
+        """Keep a cell's output until it reaches a cap, then one line saying it was cut."""
         used = self._output_chars.get(cell_index, 0)
-        if used > MAX_OUTPUT_CHARS:
+        if used > MAX_OUTPUT_CHARS or self._notebook_chars() > MAX_NOTEBOOK_CHARS:
             return None
         out = super().output(outs, msg, display_id, cell_index)
         if out is not None:
             used += _size(out)
             self._output_chars[cell_index] = used
-            if used > MAX_OUTPUT_CHARS:
+            if used > MAX_OUTPUT_CHARS or self._notebook_chars() > MAX_NOTEBOOK_CHARS:
                 outs.append(new_output("stream", name="stdout", text=OUTPUT_CUT.format(limit=MAX_OUTPUT_CHARS)))
                 self._output_chars[cell_index] = MAX_OUTPUT_CHARS + 1
         return out
+
+    def _update_display_id(self, display_id, msg):
+        """Apply an update of earlier displays only while the notebook stays under its cap."""
+        targets = sum(len(indices) for indices in self._display_id_map.get(display_id, {}).values())
+        growth = targets * len(json.dumps(msg.get("content", {}), default=str))
+        if self._notebook_chars() + growth > MAX_NOTEBOOK_CHARS:
+            return
+        for cell_index in self._display_id_map.get(display_id, {}):
+            self._output_chars[cell_index] = self._output_chars.get(cell_index, 0) + growth // max(targets, 1)
+        super()._update_display_id(display_id, msg)
 
     async def _start_again(self, cell_index):
         self.kc.stop_channels()

@@ -12,8 +12,8 @@ share one.
 Where the machine lets the grader create control groups (cgroups v1 or v2),
 the kernel's whole tree also goes into a group of its own
 (:class:`KernelGroup`), which caps its memory (the files it writes in its
-in-memory ``/tmp`` count too) and its number of processes, and lets the
-grader kill all of it at once.
+in-memory ``/tmp`` count too), its number of processes and its share of the
+CPU, and lets the grader kill all of it at once.
 """
 import fcntl
 import os
@@ -27,6 +27,7 @@ FIRST_KERNEL_UID = 61_000
 KERNEL_UIDS = 512
 LOCK_DIR = Path("/run/course-kernel-users")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+CPU_PERIOD_US = 100_000
 
 
 def running_as_root():
@@ -103,10 +104,10 @@ class KernelGroup:
     per controller, v2 a single one).
     """
 
-    def __init__(self, memory_bytes, max_processes):
+    def __init__(self, memory_bytes, max_processes, cpus):
         self.folders = []
         try:
-            self._create(memory_bytes, max_processes)
+            self._create(memory_bytes, max_processes, cpus)
         except OSError:
             self.remove()
             self.folders = []
@@ -115,25 +116,30 @@ class KernelGroup:
     def active(self):
         return bool(self.folders)
 
-    def _create(self, memory_bytes, max_processes):
+    def _create(self, memory_bytes, max_processes, cpus):
+        """The group, with at most ``cpus`` cores of CPU time however many processes
+        (and sessions) the tree makes, so that a busy kernel cannot starve a classmate's."""
         name = f"course-kernel-{uuid.uuid4().hex[:12]}"
         own = _own_cgroups()
+        quota = int(cpus * CPU_PERIOD_US)
         if "" in own and (CGROUP_ROOT / "cgroup.controllers").is_file():  # v2
-            parent = CGROUP_ROOT / own[""].lstrip("/")
-            folder = parent / name
+            folder = CGROUP_ROOT / own[""].lstrip("/") / name
             folder.mkdir()
             self.folders.append(folder)
-            (folder / "memory.max").write_text(str(memory_bytes))
-            (folder / "pids.max").write_text(str(max_processes))
+            limits = {"memory.max": memory_bytes, "pids.max": max_processes, "cpu.max": f"{quota} {CPU_PERIOD_US}"}
+            for limit_file, value in limits.items():
+                (folder / limit_file).write_text(str(value))
             return
-        for controller, limit_file, value in (("memory", "memory.limit_in_bytes", memory_bytes),
-                                              ("pids", "pids.max", max_processes)):
+        for controller, limits in (("memory", {"memory.limit_in_bytes": memory_bytes}),
+                                   ("pids", {"pids.max": max_processes}),
+                                   ("cpu", {"cpu.cfs_period_us": CPU_PERIOD_US, "cpu.cfs_quota_us": quota})):
             if controller not in own:
                 raise OSError(f"no {controller} cgroup")
             folder = CGROUP_ROOT / controller / own[controller].lstrip("/") / name
             folder.mkdir()
             self.folders.append(folder)
-            (folder / limit_file).write_text(str(value))
+            for limit_file, value in limits.items():
+                (folder / limit_file).write_text(str(value))
 
     def join_command(self):
         """A shell prefix that moves itself into the group, then runs the rest of the command."""

@@ -41,3 +41,5 @@ def configure(c, root, db_url=None):
     # the test cells.
     c.Autograde.sanitize_preprocessors = ["nbgrader.preprocessors.OverwriteCells"]
     c.Autograde.create_student = True
+    # A student's markdown cells may hold HTML; the feedback page shows it inert.
+    c.HTMLExporter.sanitize_html = True

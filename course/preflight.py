@@ -21,7 +21,7 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 
 from course import sandbox
-from course.hidden_seed import seed_line
+from course.hidden_seed import exercise_seed, seeded
 
 LESSON = "01_lambda_layers"
 EXERCISE = "square_model"
@@ -89,7 +89,7 @@ def run(scratch, memory_limit_gb, sandboxed=True, hidden=()):
             sandbox.configure_kernels(config, readable=[], writable=[evidence_dir, runtime], workdir=folder,
                                       hidden=hidden, memory_limit_gb=memory_limit_gb, sandboxed=sandboxed)
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(IMPORTS),
-                                                 nbformat.v4.new_code_cell(seed_line(SEED) + CHECK)])
+                                                 nbformat.v4.new_code_cell(seeded(CHECK, exercise_seed(SEED, EXERCISE)))])
             km = sandbox.SandboxedKernelManager(config=config, kernel_name="python3")
             client = NotebookClient(nb, km=km, timeout=180, allow_errors=True,
                                     resources={"metadata": {"path": str(folder)}})

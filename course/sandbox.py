@@ -180,7 +180,8 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def _limits(self):
         if self._group is None:
-            self._group = kernel_limits.KernelGroup(self.memory_limit_bytes + 2 * SCRATCH_BYTES, MAX_PROCESSES)
+            cpus = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)  # the grader's share of the cores
+            self._group = kernel_limits.KernelGroup(self.memory_limit_bytes + 2 * SCRATCH_BYTES, MAX_PROCESSES, cpus)
         if self._user is None and kernel_limits.running_as_root():
             self._user = kernel_limits.KernelUser()
             for folder in self.writable:
@@ -247,10 +248,13 @@ def configure_kernels(c, *, readable, writable, workdir, hidden=(), memory_limit
         manager.transport = "ipc"
 
 
-def configure(c, **kernels):
+def configure(c, *, evidence_dir, sealed_dir, **kernels):
     """Point an nbgrader config at the sandboxed executor (``c.Autograde.autograde_preprocessors``
-    must already be the course's list); ``kernels`` are :func:`configure_kernels`'s arguments."""
+    must already be the course's list), which seals each hidden test's evidence from
+    ``evidence_dir`` into ``sealed_dir``; ``kernels`` are :func:`configure_kernels`'s arguments."""
     steps = list(c.Autograde.autograde_preprocessors)
     steps[steps.index("nbgrader.preprocessors.Execute")] = "course.kernel_execute.SandboxedExecute"
     c.Autograde.autograde_preprocessors = steps
+    c.SandboxedExecute.evidence_dir = str(evidence_dir)
+    c.SandboxedExecute.sealed_dir = str(sealed_dir)
     configure_kernels(c, **kernels)

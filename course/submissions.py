@@ -26,10 +26,14 @@ from course.lessons import lesson_ids
 STUDENT_ID = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.)){0,63}$")
 
 
+DIGEST_SUFFIX = re.compile(r"-[0-9a-f]{8}$")
+
+
 def safe_student_id(name):
     """``name`` itself when it is a safe id, else letters, digits and ``_`` from it plus a
-    short digest of the whole name, so that two names never share an id."""
-    if STUDENT_ID.match(name):
+    short digest of the whole name, so that two names never share an id (a safe-looking
+    name that ends like a digest gets one too, so that nobody can take another's id)."""
+    if STUDENT_ID.match(name) and not DIGEST_SUFFIX.search(name):
         return name
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     readable = re.sub(r"[^A-Za-z0-9]+", "_", ascii_name).strip("_")[:48] or "student"
@@ -68,7 +72,11 @@ def find(target, lessons=None, single_lesson=None):
     submissions, problems = [], []
 
     def add(student, lesson, path):
-        submissions.append(Submission(safe_student_id(student), lesson, path.resolve(), student))
+        inside = target.resolve() if target.is_dir() else target.resolve().parent
+        if path.is_symlink() or inside not in path.resolve().parents:
+            problems.append(f"{path}: skipped: a link, not a file; put the notebook itself there")
+        else:
+            submissions.append(Submission(safe_student_id(student), lesson, path.resolve(), student))
 
     if target.is_file():
         parsed = _flat(target, lessons)

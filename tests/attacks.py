@@ -148,4 +148,36 @@ def imitates_keras(path):
     return ALL
 
 
-CASES = [escapes_the_sandbox, borrows_evidence, leaks_hidden_tests, imitates_keras]
+CAPTURE = """
+import numpy as np
+import grader_tests.exercise as exercise
+captured = {}
+def capture(self, *answers):
+    captured[self] = self.inputs(np.random.default_rng(exercise.grading_seed()))
+exercise.Exercise.check = capture
+"""
+FORGE = """
+import os
+for check, inputs in captured.items():
+    answer = {"square_model": make_square_model, "rescale_layer": make_rescale_layer,
+              "rectifier_layer": make_rectifier_layer}.get(check.key)
+    if answer is not None:
+        np.savez(os.path.join(os.environ["COURSE_EVIDENCE_DIR"], f"{check.key}.npz"), **check.collect(inputs, answer))
+print("forged", sorted(check.key for check in captured))
+"""
+
+
+def forges_evidence_after_the_tests(path):
+    """Hidden tests that save nothing while they run, then, in a last cell, evidence made with
+    their own inputs and answers written there: only what a test saves while it runs counts."""
+    reference = classroom.reference(LESSON)
+    answers = "\n".join(c.source for c in reference.cells
+                        if c.metadata.get("nbgrader", {}).get("grade_id") in ("square_model", "rescale_layer",
+                                                                              "rectifier_layer"))
+    nb = _with_first_cell(classroom.blank(LESSON), CAPTURE)
+    nb.cells.append(nbformat.v4.new_code_cell(answers + "\n" + FORGE))
+    _save(nb, path)
+    return ALL
+
+
+CASES = [escapes_the_sandbox, borrows_evidence, leaks_hidden_tests, imitates_keras, forges_evidence_after_the_tests]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from course import evidence, feedback, gradebook, submissions
-from course.hidden_seed import SeedHiddenTests, seed_for
+from course.hidden_seed import SeedHiddenTests, exercise_seed, seed_for, seeded
 from course.release import hidden_test_lines
 from tests import classroom
 
@@ -88,15 +88,23 @@ def test_each_student_gets_hidden_inputs_of_their_own():
     assert seed_for(7, "ann", LESSON) == seed_for(7, "ann", LESSON) != seed_for(8, "ann", LESSON)
 
 
-def test_the_seed_is_written_into_hidden_tests_only():
+def test_each_hidden_test_gets_its_own_seed_for_as_long_as_it_runs():
     nb = classroom.reference(LESSON)
     before = [c.source for c in nb.cells]
-    step = SeedHiddenTests(seed=4242)
-    step.preprocess(nb, {})
+    SeedHiddenTests(seed=4242).preprocess(nb, {})
     changed = [c for c, old in zip(nb.cells, before) if c.source != old]
     assert changed and all(c.metadata["nbgrader"].get("grade") and not c.metadata["nbgrader"].get("solution")
                            for c in changed)
-    assert all('"4242"' in c.source.splitlines()[0] for c in changed)
+    seeds = set()
+    for cell in changed:
+        seed = exercise_seed(4242, cell.metadata["nbgrader"]["grade_id"].removeprefix("test_"))
+        assert f'"{seed}"' in cell.source.splitlines()[0]
+        seeds.add(seed)
+        compile(cell.source, "test cell", "exec")
+    assert len(seeds) == len(changed)
+    namespace = {}
+    exec(seeded("import os\nseen = os.environ['COURSE_GRADING_SEED']", 99), namespace)
+    assert namespace["seen"] == "99" and "COURSE_GRADING_SEED" not in os.environ
 
 
 def test_feedback_never_shows_hidden_test_lines_printed_by_the_notebook():
@@ -127,3 +135,47 @@ def test_any_file_name_is_graded_under_a_safe_id(tmp_path, name):
     safe = by_name[name].student
     assert submissions.STUDENT_ID.match(safe) and safe != by_name["ann"].student and ".." not in safe
     assert by_name["ann"].student == "ann"
+
+
+def test_links_in_the_submissions_folder_are_not_graded(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"sol_{LESSON}.ipynb").symlink_to(classroom.SOURCE_DIR / LESSON / f"{LESSON}.ipynb")
+    elsewhere = tmp_path / "elsewhere"
+    classroom.write(classroom.reference(LESSON), elsewhere, "eve", LESSON)
+    (folder / "eve").symlink_to(elsewhere / "eve", target_is_directory=True)
+    found, problems = submissions.find(folder)
+    assert found == [] and len([p for p in problems if "a link" in p]) == 2
+
+
+def test_a_name_that_looks_like_a_made_up_id_cannot_take_it():
+    victim = submissions.safe_student_id("José García")
+    assert submissions.safe_student_id(victim) != victim
+
+
+@pytest.mark.parametrize("content", [b"root:x:0:0:root:/root:/bin/bash\n", b"", "surrogate", "huge"])
+def test_unreadable_submissions_are_rejected_without_quoting_them(tmp_path, content):
+    from course.grade_worker import MAX_SUBMISSION_BYTES, read_submission
+
+    path = tmp_path / "s.ipynb"
+    if content == "surrogate":
+        nb = classroom.blank(LESSON)
+        nb.cells[0].source = "\ud800"
+        path.write_text(json.dumps(nb, ensure_ascii=True))
+    elif content == "huge":
+        path.write_bytes(b" " * (MAX_SUBMISSION_BYTES + 1))
+    else:
+        path.write_bytes(content)
+    nb, notes, rejection = read_submission(path, LESSON, classroom.blank(LESSON))
+    assert nb is None and rejection
+    assert "root:" not in rejection and "/bin/bash" not in rejection
+
+
+def test_feedback_shows_outputs_as_inert_text_and_images():
+    nb = classroom.blank(LESSON)
+    nb.cells.append(nbformat.v4.new_code_cell("show()", outputs=[nbformat.v4.new_output(
+        "display_data", {"text/html": "<script>alert(1)</script>", "application/javascript": "alert(2)",
+                         "text/plain": "<IPython.core.display.HTML object>"}, metadata={"pad": "x" * 1000})]))
+    clean = feedback.sanitize(nb, classroom.blank(LESSON), {})
+    shown = clean.cells[-1].outputs[0]
+    assert set(shown.data) == {"text/plain"} and shown.metadata == {}

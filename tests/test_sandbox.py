@@ -147,7 +147,7 @@ def test_kernel_users_are_never_shared_and_their_processes_die_with_them():
 
 
 def test_a_control_group_caps_the_memory_of_the_whole_tree():
-    group = kernel_limits.KernelGroup(memory_bytes=200 * 2**20, max_processes=64)
+    group = kernel_limits.KernelGroup(memory_bytes=200 * 2**20, max_processes=64, cpus=1)
     if not group.active:
         pytest.skip("no cgroups to make here")
     try:
@@ -156,6 +156,23 @@ def test_a_control_group_caps_the_memory_of_the_whole_tree():
         tree = f"import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', {hog!r}]); exec({hog!r}); p.wait()"
         done = subprocess.run([*group.join_command(), sys.executable, "-c", tree], capture_output=True)
         assert done.returncode != 0
+        # and one core of CPU time, however many processes and sessions it makes
+        spin = textwrap.dedent("""
+            import os, resource, time
+            for _ in range(4):
+                if os.fork() == 0:
+                    os.setsid()
+                    end = time.time() + 2
+                    while time.time() < end:
+                        pass
+                    os._exit(0)
+            for _ in range(4):
+                os.wait()
+            print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)
+        """)
+        started = time.monotonic()
+        used = subprocess.run([*group.join_command(), sys.executable, "-c", spin], capture_output=True, text=True)
+        assert float(used.stdout) < 1.5 * (time.monotonic() - started)
     finally:
         group.remove()
     assert all(not folder.exists() for folder in group.folders)
