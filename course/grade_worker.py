@@ -40,12 +40,13 @@ from nbgrader.api import Gradebook
 
 from course import evidence, feedback, kernel_limits
 from course.hidden_seed import exercise_seed
-from course.lessons import REPO_ROOT, grader_module, notebook_name
+from course.lessons import REPO_ROOT, judge_module, notebook_name
 from course.nbgrader_runner import make_api
 from course.nbgrader_settings import COURSE_ID
 from course.recover_cells import committed_releases, recover
 from course.release import hidden_test_lines
-from grader_tests.exercise import CheckFailed, exercises_of
+from course.judges import judges_of
+from grader_tests.exercise import CheckFailed
 
 MAX_SUBMISSION_BYTES = 20 * 2**20
 JAIL_BYTES = 128 * 2**20  # what the kernel may write outside its memory: evidence and sockets
@@ -97,7 +98,7 @@ def friendly_error(ename, evalue):
 
 def rejudge(lesson, evidence_dir, seed, cell_ids):
     """grade_id -> None when the saved evidence passes the trusted judge, else why not."""
-    exercises = exercises_of(grader_module(lesson))
+    exercises = judges_of(judge_module(lesson))
     verdicts = {}
     for grade_id in cell_ids:
         exercise = exercises.get(grade_id.removeprefix("test_"))

@@ -18,8 +18,14 @@ def notebook_name(lesson_id):
 
 
 def grader_module(lesson_id):
-    """The ``grader_tests`` module that holds a lesson's hidden tests (``01_...`` -> ``lesson01``)."""
+    """The ``grader_tests`` module that holds the kernel side of a lesson's hidden tests
+    (``01_...`` -> ``lesson01``): inputs and probes."""
     return importlib.import_module(f"grader_tests.lesson{lesson_id[:2]}")
+
+
+def judge_module(lesson_id):
+    """The ``course.judges`` module that holds a lesson's judges (``01_...`` -> ``lesson01``)."""
+    return importlib.import_module(f"course.judges.lesson{lesson_id[:2]}")
 
 
 def lesson_of_notebook(filename):

@@ -1,20 +1,24 @@
 """One graded exercise: make inputs, probe the student's code, judge.
 
-The three steps are kept apart on purpose. ``probe`` is the only step that
-runs student code; it returns plain numeric arrays (the *evidence*).
-``judge`` decides on that evidence alone. In the notebook both run in the
-student's kernel, which gives the student an immediate, friendly verdict.
-When grading, ``check`` also writes the evidence to ``$COURSE_EVIDENCE_DIR``
-and the grader judges it again in its own process, where nothing the
-student's code patched (``np.allclose``, ``assert``, these very functions)
-is in effect. Inputs come from ``$COURSE_GRADING_SEED``, so they are new at
-every grading run and the grader can make the same ones again.
+The three steps are kept apart on purpose, and live on two sides of the
+sandbox. This package, ``grader_tests``, is the *kernel side*: it runs in
+the student's kernel, draws the inputs and probes the student's code,
+which gives plain numeric arrays (the *evidence*); when grading, ``check``
+writes them to ``$COURSE_EVIDENCE_DIR``. ``course.judges`` is the *grader
+side*: each exercise's judge decides on that evidence alone, with the
+trusted reference computations, in the grader's own process, where nothing
+the student's code patched (``np.allclose``, ``assert``, these very
+functions) is in effect, and which the kernel can neither read nor import.
+Inputs come from ``$COURSE_GRADING_SEED``, which a grading kernel is given
+only when the hidden tests run, so they are new at every grading run and
+the grader can make the same ones again.
 
 Every check follows the rules in ``grader_tests/RULES.md``: the same verdict
 on every seed, boundary cases, structure checked where the text fixes it,
 both training and inference mode, full config round-trips, verdicts in the
 right exercise, plain numeric evidence and pure judges.
 """
+import importlib
 import json
 import os
 from pathlib import Path
@@ -97,7 +101,10 @@ def config_evidence(layer_class, *args, base=LAYER_BASE, **kwargs):
 
 class Exercise:
     """Base class of a graded exercise. Subclasses set ``key`` and ``title``
-    and write ``probe`` and ``judge`` (and ``inputs`` when they need any)."""
+    and write ``probe`` (and ``inputs`` when they need any); the exercise's
+    judge, a subclass in :mod:`course.judges` of the same name, adds ``judge``:
+    ``judge(inputs, evidence)`` raises :class:`CheckFailed` with a helpful
+    message unless the evidence is right."""
 
     key = ""
     title = ""
@@ -108,10 +115,6 @@ class Exercise:
 
     def probe(self, inputs, *answers):
         """Run the student's answer on ``inputs``; return named numbers or arrays."""
-        raise NotImplementedError
-
-    def judge(self, inputs, evidence):
-        """Raise :class:`CheckFailed` with a helpful message unless the evidence is right."""
         raise NotImplementedError
 
     def fail(self, message):
@@ -130,22 +133,38 @@ class Exercise:
         return to_evidence(raw, self.title)
 
     def check(self, *answers):
-        """What a hidden test cell calls: probe, save the evidence when grading, judge."""
+        """What a hidden test cell calls: probe, save the evidence when grading, and judge it
+        where the judges can be seen.
+
+        A grading kernel cannot see them (:mod:`course.judges` lies outside its
+        sandbox): there the grader judges the saved evidence afterwards, in its
+        own process. The project's own tests run these cells where the judges
+        can be imported, and get the verdict at once.
+        """
         inputs = self.inputs(np.random.default_rng(grading_seed()))
         evidence = self.collect(inputs, *answers)
         folder = os.environ.get("COURSE_EVIDENCE_DIR")
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
             np.savez(Path(folder) / f"{self.key}.npz", **evidence)
-        self.judge(inputs, evidence)
+        judge = trusted_judge(self)
+        if judge is None:
+            print(f"✔ {self.title}: your answer ran; the grader judges its results.")
+            return
+        judge.judge(inputs, evidence)
         print(f"✔ {self.title}: all hidden checks passed.")
 
-    def rejudge(self, evidence_file, seed):
-        """Judge saved evidence again, outside the student's kernel."""
-        inputs = self.inputs(np.random.default_rng(seed))
-        with np.load(evidence_file, allow_pickle=False) as saved:
-            evidence = {name: saved[name] for name in saved.files}
-        self.judge(inputs, evidence)
+
+def trusted_judge(exercise):
+    """The exercise's judge (same key, in ``course.judges.<its module>``), or None where the
+    judges cannot be imported, as in a grading kernel."""
+    try:
+        from course.judges import judges_of
+
+        module = importlib.import_module(f"course.judges.{type(exercise).__module__.rsplit('.', 1)[-1]}")
+    except ImportError:
+        return None
+    return judges_of(module).get(exercise.key)
 
 
 def exercises_of(module):

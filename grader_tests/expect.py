@@ -28,7 +28,7 @@ def close(title, what, got, expected, hint="", atol=1e-5, rtol=1e-4):
         first = np.unravel_index(np.argmax(bad), bad.shape)
         where = f" at index {tuple(int(i) for i in first)}" if got.ndim else ""
         raise CheckFailed(
-            f"{title}: {what} is wrong{where}: expected {expected[first]:.6g}, got {got[first]:.6g} "
+            f"{title}: a wrong value{where} in {what}: expected {expected[first]:.6g}, got {got[first]:.6g} "
             f"({int(bad.sum())} of {bad.size} values differ). {hint}".rstrip()
         )
 

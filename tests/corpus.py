@@ -48,7 +48,9 @@ def exception(path):
 
 
 def infinite_loop(path):
-    _save(_prepend(classroom.reference(LESSON), "square_model", "while True:\n    pass"), path)
+    """A loop that ignores the interrupt at the time limit: the kernel is started again."""
+    loop = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+    _save(_prepend(classroom.reference(LESSON), "square_model", loop), path)
     return {"square_model"}
 
 

@@ -3,6 +3,7 @@ in a flat folder as a learning platform exports it: every submission gets a
 grade and a feedback line, the good students beside them are graded right,
 nothing outside a submission's own folder changes, and the run finishes."""
 import ast
+import csv
 import hashlib
 import html
 import re
@@ -12,9 +13,10 @@ import nbformat
 import pytest
 
 from course import grading, kernel_limits, sandbox
+from course.submissions import safe_student_id
 from tests import attacks, classroom, corpus
 
-GOOD = ["good_first", "good_last"]
+GOOD = ["good_first", "zoë last"]  # a name that is not a safe id is graded all the same
 BAD = corpus.CASES + attacks.CASES
 LIMITS = grading.Limits(notebook_seconds=600, cell_seconds=45, memory_gb=3)
 
@@ -39,7 +41,7 @@ def graded(tmp_path_factory):
     expected = {}
     for name in GOOD:
         classroom.write_flat(classroom.reference(corpus.LESSON), export, name, corpus.LESSON)
-        expected[name] = corpus.NONE
+        expected[safe_student_id(name)] = corpus.NONE
     for case in BAD:
         expected[case.__name__] = case(export / f"{case.__name__}_{corpus.LESSON}.ipynb")
     (export / "notes.ipynb").write_text("{}")
@@ -50,7 +52,7 @@ def graded(tmp_path_factory):
     return expected, results, summary, before, _fingerprints(export), folder / "out"
 
 
-CASES = GOOD + [case.__name__ for case in BAD]
+CASES = [safe_student_id(name) for name in GOOD] + [case.__name__ for case in BAD]
 
 
 @pytest.mark.parametrize("student", CASES)
@@ -70,7 +72,8 @@ def test_each_submission_has_a_feedback_page_without_hidden_tests(graded, studen
     *_, out = graded
     page = (out / "feedback" / student / f"{corpus.LESSON}.html").read_text()
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
-    submitted = (out.parent / "export" / f"{student}_{corpus.LESSON}.ipynb").read_text()
+    name = {safe_student_id(n): n for n in GOOD}.get(student, student)
+    submitted = (out.parent / "export" / f"{name}_{corpus.LESSON}.ipynb").read_text()
     assert not [line for line in _hidden_test_lines() if line in text and line not in submitted]
     assert len(page) < 3_000_000
 
@@ -144,3 +147,10 @@ def test_no_process_of_a_notebook_outlives_the_run(graded):
             return b""
 
     assert not [pid for pid in kernel_limits._pids() if b"still-here" in command_line(pid)]
+
+
+def test_the_gradebook_keeps_the_name_a_file_was_submitted_under(graded):
+    *_, out = graded
+    rows = {row["student"]: row for row in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
+    row = rows[safe_student_id("zoë last")]
+    assert row["submitted_as"] == "zoë last" and row[f"{corpus.LESSON}:total"] == "10"

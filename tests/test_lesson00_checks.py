@@ -61,8 +61,7 @@ MUTANTS = [
     Mutant("no bias", "line_model", "keras.layers.Dense(1)]", "keras.layers.Dense(1, use_bias=False)]",
            "line_model"),
     Mutant("default learning rate changed", "line_model", "def make_line_model(learning_rate=0.1):",
-           "def make_line_model(learning_rate=0.01):", "line_model",
-           hidden_only="the self-check always passes learning_rate=0.1 itself"),
+           "def make_line_model(learning_rate=0.01):", "line_model"),
     # Exercise 3, the cross-entropies
     Mutant("binary without clipping", "cross_entropies", _BINARY_CLIP,
            '    p = np.asarray(p, dtype="float64")\n    return float(np.mean(-(y_true', "cross_entropies"),

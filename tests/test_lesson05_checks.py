@@ -94,6 +94,17 @@ MUTANTS = [
            "for step, batch in enumerate(batches[:1]):", "fit_loop"),
     Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
            "ContrastiveLoss(margin=0.1)", "trained_model"),
+    Mutant("the grader's trusted distance handed in", "distance", "class EuclideanDistance(keras.layers.Layer):",
+           "from grader_tests.lesson05 import TrustedDistance as EuclideanDistance\n\n\n"
+           "class _Mine(keras.layers.Layer):", "distance",
+           hidden_only="the trusted piece computes the right numbers; only the hidden test sees where it is from"),
+    Mutant("the grader's trusted step handed in", "train_step", "def make_train_step(",
+           "from grader_tests.lesson05 import trusted_train_step as make_train_step\n\n\ndef _mine(", "train_step",
+           hidden_only="the trusted step trains correctly; only the hidden test sees where it is from"),
+    Mutant("the grader's trusted loss handed in", "contrastive_loss", "class ContrastiveLoss(keras.losses.Loss):",
+           "from grader_tests.lesson05 import TrustedContrastive as ContrastiveLoss\n\n\n"
+           "class _Mine(keras.losses.Loss):", "contrastive_loss",
+           hidden_only="the trusted piece computes the right numbers; only the hidden test sees where it is from"),
 ]
 
 # Correct answers written differently: each must keep every point.

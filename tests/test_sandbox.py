@@ -210,3 +210,14 @@ def test_without_the_sandbox_a_kernel_user_cannot_harm_the_grader_or_classmates(
         assert (results / "classmate.json").read_text() == "10/10"
     finally:
         grader.kill()
+
+
+@needs_bubblewrap
+def test_the_judges_and_their_trusted_answers_are_out_of_the_kernels_reach(tmp_path):
+    seen = _in_sandbox(tmp_path, """
+        import importlib.util
+        from grader_tests import lesson00, lesson05
+        print(importlib.util.find_spec("course") is None, hasattr(lesson00, "trusted_binary"),
+              hasattr(lesson05, "contrastive"))
+    """, timeout=120)
+    assert seen.split() == ["True", "False", "False"]
