@@ -53,6 +53,7 @@ SCRATCH_BYTES = 512 * 2**20  # the kernel's /tmp and working folder, each
 SHARED_MEMORY_BYTES = 64 * 2**20  # /dev/shm, for multiprocessing's semaphores
 MAX_FILE_BYTES = 256 * 2**20
 MAX_PROCESSES = 1024  # threads count: TensorFlow starts a few dozen
+KERNEL_WORKDIR = "/home/student"
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 KERNEL_SIDE_PACKAGES = ("utils", "grader_tests")
 # The grader's variables a kernel may see; every other one is left out.
@@ -130,8 +131,9 @@ def _parents(path):
     return [str(p) for p in reversed(Path(path).parents) if str(p) != "/"]
 
 
-def bubblewrap_args(readable, writable, workdir, data=None, scratch_bytes=SCRATCH_BYTES):
-    """The ``bwrap`` command line up to its ``--``: the kernel's whole file system."""
+def bubblewrap_args(readable, writable, data=None, scratch_bytes=SCRATCH_BYTES):
+    """The ``bwrap`` command line up to its ``--``: the kernel's whole file system. Its working
+    folder is an empty :data:`KERNEL_WORKDIR`, so that no path of the grader's shows."""
     args = ["bwrap", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--die-with-parent", "--new-session", *_system_mounts(),
             "--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", "/tmp",
@@ -147,7 +149,7 @@ def bubblewrap_args(readable, writable, workdir, data=None, scratch_bytes=SCRATC
                 args += ["--perms", "0755", "--dir", parent]
                 made.add(parent)
         args += [kind, source, target]
-    args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", str(workdir), "--chdir", str(workdir)]
+    args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", KERNEL_WORKDIR, "--chdir", KERNEL_WORKDIR]
     return args + ["--"]
 
 
@@ -167,7 +169,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     readable = List(Unicode(), help="folders the kernel may read").tag(config=True)
     writable = List(Unicode(), help="folders the kernel may write").tag(config=True)
     data = Dict(help="folders to show the kernel elsewhere: {source: target}").tag(config=True)
-    workdir = Unicode(help="the kernel's working folder (an empty in-memory one in the sandbox)").tag(config=True)
+    workdir = Unicode(help="the kernel's working folder without the sandbox (its home then)").tag(config=True)
     memory_limit_bytes = Integer(int(DEFAULT_MEMORY_LIMIT_GB * 2**30)).tag(config=True)
 
     _user = None
@@ -201,7 +203,7 @@ class SandboxedKernelManager(AsyncKernelManager):
             limits.append(f"--nproc={MAX_PROCESSES}")
         prefix = [*self._group.join_command(), "prlimit", *limits, "--"]
         if self.sandboxed:
-            prefix += bubblewrap_args(self.readable, self.writable, self.workdir, self.data)
+            prefix += bubblewrap_args(self.readable, self.writable, self.data)
             home = "/tmp"
         else:
             home = self.workdir

@@ -37,7 +37,7 @@ seen["nested"] = subprocess.run(["unshare", "-Urm", "sh", "-c", "umount -l /usr 
 repo = pathlib.Path(grader_tests.__file__).parents[1]
 seen["repository"] = sorted(p.name for p in repo.iterdir())
 seen["outside"] = [str(p) for p in (repo / "solutions", repo / ".git", "/work/shared", "/root/.cache",
-                                   "/tmp/pytest-of-root", "/home") if os.path.exists(p)]
+                                   "/tmp/pytest-of-root") if os.path.exists(p)]
 killed, mine = 0, {{int(t) for t in os.listdir("/proc/self/task")}}
 for pid in range(1, 40000):
     if pid not in mine:
@@ -95,12 +95,6 @@ os.mkfifo(evidence / "classifier.npz")
 """
 
 
-def borrows_evidence(path):
-    """Evidence files that are links to other files, a zip bomb and a pipe."""
-    _save(_with_first_cell(classroom.blank(LESSON), BORROW), path)
-    return ALL
-
-
 LISTEN = """
 captured = []
 get_ipython().events.register("pre_run_cell", lambda info: captured.append(info.raw_cell))
@@ -138,13 +132,14 @@ make_rectifier_layer = lambda: Imitation(lambda x: np.concatenate([np.maximum(x,
 """
 
 
-def imitates_keras(path):
-    """NumPy objects that compute the right numbers but are not Keras layers or models."""
+def borrows_evidence_and_imitates_keras(path):
+    """Evidence files that are links to other files, a zip bomb and a pipe; then NumPy objects
+    that compute the right numbers but are not Keras layers or models, as the answers."""
     nb = classroom.blank(LESSON)
     for grade_id in ("square_model", "rescale_layer", "rectifier_layer"):
         cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
         cell.source = IMITATIONS
-    _save(nb, path)
+    _save(_with_first_cell(nb, BORROW), path)
     return ALL
 
 
@@ -180,4 +175,4 @@ def forges_evidence_after_the_tests(path):
     return ALL
 
 
-CASES = [escapes_the_sandbox, borrows_evidence, leaks_hidden_tests, imitates_keras, forges_evidence_after_the_tests]
+CASES = [escapes_the_sandbox, borrows_evidence_and_imitates_keras, leaks_hidden_tests, forges_evidence_after_the_tests]

@@ -31,7 +31,7 @@ def _in_sandbox(tmp_path, code, writable=(), user=None, timeout=60):
     """Run Python ``code`` in a sandbox built as a kernel's is; return its output."""
     readable = [*sandbox.python_folders(), *sandbox.kernel_side_folders()]
     command = ["prlimit", f"--nproc={sandbox.MAX_PROCESSES}", "--"] if user else []
-    command += sandbox.bubblewrap_args(readable, [str(w) for w in writable], tmp_path / "work", sandbox.dataset_mounts())
+    command += sandbox.bubblewrap_args(readable, [str(w) for w in writable], sandbox.dataset_mounts())
     if user:
         command += user.switch_command()
     env = ["env", "-i", *(f"{k}={v}" for k, v in sandbox.kernel_environment("/tmp").items())]
@@ -46,12 +46,12 @@ def test_the_kernel_sees_only_what_it_needs(tmp_path):
     seen = _in_sandbox(tmp_path, f"""
         import os, utils, grader_tests
         print(sorted(os.listdir({str(REPO_ROOT)!r})))
-        print(os.listdir({str(tmp_path)!r}), os.path.exists("/root/.bash_history"))
+        print(os.path.exists({str(tmp_path)!r}), os.path.exists("/root/.bash_history"))
         print(os.getcwd(), os.listdir("."))
     """).splitlines()
     assert seen[0] == "['grader_tests', 'utils']"
-    assert seen[1] == "['work'] False"  # only the (empty) working folder of what lies around it
-    assert seen[2] == f"{tmp_path / 'work'} []"
+    assert seen[1] == "False False"
+    assert seen[2] == f"{sandbox.KERNEL_WORKDIR} []"
 
 
 @needs_bubblewrap
