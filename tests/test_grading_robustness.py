@@ -18,7 +18,7 @@ from tests import attacks, classroom, corpus
 
 GOOD = ["good_first", "zoë last"]  # a name that is not a safe id is graded all the same
 BAD = corpus.CASES + attacks.CASES
-LIMITS = grading.Limits(notebook_seconds=600, cell_seconds=30, memory_gb=3)
+LIMITS = grading.Limits(notebook_seconds=600, cell_seconds=45, memory_gb=3)
 
 
 def _hidden_test_lines():
