@@ -17,7 +17,6 @@ CPU, and lets the grader kill all of it at once.
 """
 import fcntl
 import os
-import shutil
 import signal
 import time
 import uuid
@@ -70,8 +69,14 @@ class KernelUser:
 
 def kill_processes_of(uid):
     """SIGKILL every process whose real user id is ``uid``, until none is left."""
+    kill_until_gone(lambda: [pid for pid in _pids() if _real_uid(pid) == uid])
+
+
+def kill_until_gone(find):
+    """SIGKILL the processes ``find()`` returns, again and again (a dying tree may still fork)
+    until it returns none, for at most about 2.5 s."""
     for _ in range(50):
-        found = [pid for pid in _pids() if _real_uid(pid) == uid]
+        found = find()
         if not found:
             return
         for pid in found:
@@ -149,16 +154,7 @@ class KernelGroup:
         return ["sh", "-c", f'{joins} && exec "$@"', "course-kernel"]
 
     def kill_all(self):
-        for _ in range(50):
-            pids = {pid for folder in self.folders for pid in _read_pids(folder)}
-            if not pids:
-                return
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.05)
+        kill_until_gone(lambda: {pid for folder in self.folders for pid in _read_pids(folder)})
 
     def remove(self):
         self.kill_all()
@@ -188,7 +184,3 @@ def _own_cgroups():
         for controller in controllers.split(",") if controllers else [""]:
             groups[controller] = path
     return groups
-
-
-def setpriv_available():
-    return shutil.which("setpriv") is not None
