@@ -12,8 +12,8 @@ share one.
 Where the machine lets the grader create control groups (cgroups v1 or v2),
 the kernel's whole tree also goes into a group of its own
 (:class:`KernelGroup`), which caps its memory (the files it writes in its
-in-memory ``/tmp`` count too), its number of processes and its share of the
-CPU, and lets the grader kill all of it at once.
+in-memory ``/tmp`` count too) and its number of processes, gives it the same
+CPU weight as every other kernel, and lets the grader kill all of it at once.
 """
 import fcntl
 import os
@@ -26,7 +26,11 @@ FIRST_KERNEL_UID = 61_000
 KERNEL_UIDS = 512
 LOCK_DIR = Path("/run/course-kernel-users")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
-CPU_PERIOD_US = 100_000
+# Every kernel's group gets the same weight: however many processes (and sessions) a
+# tree makes, it gets no more CPU than one classmate's kernel when the cores are
+# busy, and may use any core left idle (a hard quota would leave it unused).
+CPU_WEIGHT = {"cpu.weight": 100}  # cgroups v2
+CPU_SHARES = {"cpu.shares": 1024}  # cgroups v1
 
 
 def running_as_root():
@@ -109,10 +113,10 @@ class KernelGroup:
     per controller, v2 a single one).
     """
 
-    def __init__(self, memory_bytes, max_processes, cpus):
+    def __init__(self, memory_bytes, max_processes):
         self.folders = []
         try:
-            self._create(memory_bytes, max_processes, cpus)
+            self._create(memory_bytes, max_processes)
         except OSError:
             self.remove()
             self.folders = []
@@ -121,23 +125,20 @@ class KernelGroup:
     def active(self):
         return bool(self.folders)
 
-    def _create(self, memory_bytes, max_processes, cpus):
-        """The group, with at most ``cpus`` cores of CPU time however many processes
-        (and sessions) the tree makes, so that a busy kernel cannot starve a classmate's."""
+    def _create(self, memory_bytes, max_processes):
         name = f"course-kernel-{uuid.uuid4().hex[:12]}"
         own = _own_cgroups()
-        quota = int(cpus * CPU_PERIOD_US)
         if "" in own and (CGROUP_ROOT / "cgroup.controllers").is_file():  # v2
             folder = CGROUP_ROOT / own[""].lstrip("/") / name
             folder.mkdir()
             self.folders.append(folder)
-            limits = {"memory.max": memory_bytes, "pids.max": max_processes, "cpu.max": f"{quota} {CPU_PERIOD_US}"}
+            limits = {"memory.max": memory_bytes, "pids.max": max_processes, **CPU_WEIGHT}
             for limit_file, value in limits.items():
                 (folder / limit_file).write_text(str(value))
             return
         for controller, limits in (("memory", {"memory.limit_in_bytes": memory_bytes}),
                                    ("pids", {"pids.max": max_processes}),
-                                   ("cpu", {"cpu.cfs_period_us": CPU_PERIOD_US, "cpu.cfs_quota_us": quota})):
+                                   ("cpu", CPU_SHARES)):
             if controller not in own:
                 raise OSError(f"no {controller} cgroup")
             folder = CGROUP_ROOT / controller / own[controller].lstrip("/") / name

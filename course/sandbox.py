@@ -182,8 +182,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def _limits(self):
         if self._group is None:
-            cpus = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)  # the grader's share of the cores
-            self._group = kernel_limits.KernelGroup(self.memory_limit_bytes + 2 * SCRATCH_BYTES, MAX_PROCESSES, cpus)
+            self._group = kernel_limits.KernelGroup(self.memory_limit_bytes + 2 * SCRATCH_BYTES, MAX_PROCESSES)
         if self._user is None and kernel_limits.running_as_root():
             self._user = kernel_limits.KernelUser()
             for folder in self.writable:

@@ -147,7 +147,7 @@ def test_kernel_users_are_never_shared_and_their_processes_die_with_them():
 
 
 def test_a_control_group_caps_the_memory_of_the_whole_tree():
-    group = kernel_limits.KernelGroup(memory_bytes=200 * 2**20, max_processes=64, cpus=1)
+    group = kernel_limits.KernelGroup(memory_bytes=200 * 2**20, max_processes=64)
     if not group.active:
         pytest.skip("no cgroups to make here")
     try:
@@ -156,26 +156,45 @@ def test_a_control_group_caps_the_memory_of_the_whole_tree():
         tree = f"import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', {hog!r}]); exec({hog!r}); p.wait()"
         done = subprocess.run([*group.join_command(), sys.executable, "-c", tree], capture_output=True)
         assert done.returncode != 0
-        # and one core of CPU time, however many processes and sessions it makes
-        spin = textwrap.dedent("""
-            import os, resource, time
-            for _ in range(4):
-                if os.fork() == 0:
-                    os.setsid()
-                    end = time.time() + 2
-                    while time.time() < end:
-                        pass
-                    os._exit(0)
-            for _ in range(4):
-                os.wait()
-            print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)
-        """)
-        started = time.monotonic()
-        used = subprocess.run([*group.join_command(), sys.executable, "-c", spin], capture_output=True, text=True)
-        assert float(used.stdout) < 1.5 * (time.monotonic() - started)
     finally:
         group.remove()
     assert all(not folder.exists() for folder in group.folders)
+
+
+def _spin(processes, seconds):
+    """A program that keeps ``processes`` processes (each in a session of its own) busy for
+    ``seconds``, then prints the CPU time they used."""
+    return textwrap.dedent(f"""
+        import os, resource, time
+        for _ in range({processes}):
+            if os.fork() == 0:
+                os.setsid()
+                end = time.time() + {seconds}
+                while time.time() < end:
+                    pass
+                os._exit(0)
+        for _ in range({processes}):
+            os.wait()
+        print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime)
+    """)
+
+
+def test_a_forking_kernel_gets_no_more_cpu_than_a_classmates():
+    groups = [kernel_limits.KernelGroup(memory_bytes=200 * 2**20, max_processes=64) for _ in range(2)]
+    if not all(group.active for group in groups):
+        pytest.skip("no cgroups to make here")
+    try:
+        # one process per core in the classmate's kernel, four per core in the hog's:
+        # without groups the classmate would get a fifth of the CPU, with equal weights a half
+        cores = os.cpu_count()
+        runs = [subprocess.Popen([*group.join_command(), sys.executable, "-c", _spin(n, 3)],
+                                 stdout=subprocess.PIPE, text=True)
+                for group, n in zip(groups, (cores, 4 * cores))]
+        classmate, hog = (float(run.communicate(timeout=60)[0]) for run in runs)
+    finally:
+        for group in groups:
+            group.remove()
+    assert classmate > 0.6 * hog, (classmate, hog)
 
 
 def test_the_kernel_environment_leaves_out_the_seed_and_secrets(monkeypatch):
