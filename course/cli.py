@@ -9,22 +9,35 @@ or the preflight kernel failed), before anyone was graded.
 import argparse
 import sys
 
-from course import export, grading, preflight, release, report, roster, similarity
+from course import export, grading, preflight, release, report, roster, similarity, translation
+from course.lessons import lesson_ids
+from course.translation import catalogues
 
 
 def cmd_build(args):
-    for path in release.build(lessons=args.lesson):
+    written = release.build(lessons=args.lesson)
+    for language in catalogues.languages():
+        written += translation.build(language, lessons=args.lesson)
+    for path in written:
         print(f"wrote {path}")
     return 0
 
 
 def cmd_check(args):
-    problems = release.check()
+    problems = release.check() + translation.check()
     for problem in problems:
         print(f"✘ {problem}")
     if not problems:
-        print("✔ release is up to date and shows no solution or hidden test")
+        print("✔ releases are up to date and show no solution or hidden test; translations are in order")
     return 1 if problems else 0
+
+
+def cmd_translations_refresh(args):
+    for language in args.language or catalogues.languages():
+        print(f"{language}:")
+        for lesson_id in args.lesson or lesson_ids():
+            print(f"  {catalogues.refresh(lesson_id, language)}")
+    return 0
 
 
 def _start_failure(error):
@@ -132,11 +145,19 @@ def cmd_export(args):
 def parser():
     p = argparse.ArgumentParser(prog="python -m course", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    build = sub.add_parser("build", help="regenerate notebooks/ from solutions/")
+    build = sub.add_parser("build", help="regenerate notebooks/ (and notebooks/<language>/) from solutions/")
     build.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
     build.set_defaults(run=cmd_build)
-    sub.add_parser("check", help="fail if notebooks/ is stale or leaks a solution or hidden test").set_defaults(
-        run=cmd_check)
+    sub.add_parser("check", help="fail if notebooks/ is stale or leaks a solution or hidden test, or if a "
+                                 "translation is missing, fuzzy or breaks a placeholder").set_defaults(run=cmd_check)
+    translations = sub.add_parser("translations", help="the translation catalogues in i18n/").add_subparsers(
+        dest="action", required=True)
+    refresh = translations.add_parser("refresh", help="update the catalogues from the English sources and say "
+                                                      "what is new, fuzzy or obsolete")
+    refresh.add_argument("--language", action="append", help="only this language, e.g. pt_BR (repeatable; "
+                                                             "a new one starts its catalogues)")
+    refresh.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
+    refresh.set_defaults(run=cmd_translations_refresh)
     demo = sub.add_parser("demo", help="build the release, grade a demo class, show where the results are")
     demo.add_argument("--out", default="demo", help="folder for the demo class and its grades (default: demo/)")
     demo.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")

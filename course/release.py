@@ -14,13 +14,22 @@ from course import notebook_format
 from course.lessons import RELEASE_DIR, SOURCE_DIR, lesson_ids, notebook_name
 from course.nbgrader_runner import make_api, succeed
 
+# A folder of notebooks/ named like a locale (pt_BR) holds a translated edition (course.translation).
+EDITION_FOLDER = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION", "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 
 
-def generate(lesson_id, release_dir, db_url):
-    """Generate one lesson's release notebook into ``release_dir/<lesson_id>/``."""
-    api = make_api(SOURCE_DIR.parent, db_url, release_directory=release_dir)
+def generate(lesson_id, release_dir, db_url, root=SOURCE_DIR.parent, code_stub=None):
+    """Generate one lesson's release notebook into ``release_dir/<lesson_id>/``.
+
+    ``root`` holds the ``solutions/`` to generate from (a translated copy, for
+    another edition); ``code_stub``, when given, is what replaces a solution
+    instead of the course's ``# YOUR CODE HERE`` stub.
+    """
+    api = make_api(root, db_url, release_directory=release_dir)
+    if code_stub is not None:
+        api.config.ClearSolutions.code_stub = {"python": code_stub}
     succeed(api.generate_assignment(lesson_id, force=True, create=True))
     path = Path(release_dir) / lesson_id / notebook_name(lesson_id)
     notebook_format.write(notebook_format.clean(notebook_format.read(path)), path)
@@ -45,7 +54,7 @@ def build(release_dir=RELEASE_DIR, db_url=None, lessons=None):
         for lesson_id in lessons:
             written.append(generate(lesson_id, release_dir, db_url))
     for folder in release_dir.iterdir() if release_dir.exists() else ():
-        if folder.is_dir() and folder.name not in lesson_ids():
+        if folder.is_dir() and folder.name not in lesson_ids() and not EDITION_FOLDER.fullmatch(folder.name):
             shutil.rmtree(folder)
     return written
 
@@ -111,6 +120,7 @@ def check(release_dir=RELEASE_DIR):
                 problems.append(f"notebooks/{lesson_id}: differs from a fresh build; run `python -m course build`")
             source = notebook_format.read(SOURCE_DIR / lesson_id / notebook_name(lesson_id))
             problems += [f"notebooks/{lesson_id}: shows {leak}" for leak in leaks(source, notebook_format.read(committed))]
-    extra = sorted(p.name for p in release_dir.iterdir() if p.is_dir() and p.name not in lesson_ids())
+    extra = sorted(p.name for p in release_dir.iterdir()
+                   if p.is_dir() and p.name not in lesson_ids() and not EDITION_FOLDER.fullmatch(p.name))
     problems += [f"notebooks/{name}: no such lesson in solutions/" for name in extra]
     return problems
