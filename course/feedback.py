@@ -11,8 +11,10 @@ import re
 
 import nbformat
 
+from utils.i18n import N_, _
+
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-HIDDEN_OUTPUT = "[output removed: it showed the hidden tests]\n"
+HIDDEN_OUTPUT = N_("[output removed: it showed the hidden tests]")  # translated where it is shown
 SAFE_OUTPUT_TYPES = ("text/plain", "image/png", "image/jpeg")
 
 
@@ -42,7 +44,7 @@ def _inert(output):
     if "data" in output:
         output.data = {kind: value for kind, value in output.data.items() if kind in SAFE_OUTPUT_TYPES}
         if not output.data:
-            output.data = {"text/plain": "[output not shown: only text and images are]"}
+            output.data = {"text/plain": _("[output not shown: only text and images are]")}
     if "metadata" in output:
         output.metadata = {}
     return output
@@ -67,14 +69,16 @@ def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
             cell.source = sources.get(grade_id, "")
             message = verdicts[grade_id]
             if message is None:
-                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="✔ All hidden tests passed.\n")]
+                passed = _("✔ All hidden tests passed.") + "\n"
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=passed)]
             else:
                 cell.outputs = [error_output("HiddenTestFailed", message)]
         elif cell.get("outputs"):
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=HIDDEN_OUTPUT)
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=_(HIDDEN_OUTPUT) + "\n")
                             if _shows_any(output, hidden_lines) else _inert(output) for output in cell.outputs]
     if notes:
-        text = "**Before grading, your notebook was repaired:**\n\n" + "\n".join(f"- {note}" for note in notes)
+        heading = _("**Before grading, your notebook was repaired:**")
+        text = heading + "\n\n" + "\n".join(f"- {note}" for note in notes)
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
     return nb
 
@@ -85,12 +89,15 @@ def failure_page(student, lesson, message, cells):
         f"<tr><td>{html.escape(c['exercise'])}</td><td>0 / {c['max']:g}</td></tr>" for c in cells
     )
     total = sum(c["max"] for c in cells)
+    title = _("{lesson} feedback for {student}").format(lesson=lesson, student=student)
+    failed, exercise, score = _("Your notebook could not be graded."), _("exercise"), _("score")
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(lesson)} feedback for {html.escape(student)}</title></head><body>"
+        f"<title>{html.escape(title)}</title></head><body>"
         f"<h1>{html.escape(lesson)}: 0 / {total:g}</h1>"
-        f"<p><strong>Your notebook could not be graded.</strong> {html.escape(message)}</p>"
-        f"<table border='1' cellpadding='4'><tr><th>exercise</th><th>score</th></tr>{rows}</table>"
+        f"<p><strong>{html.escape(failed)}</strong> {html.escape(message)}</p>"
+        f"<table border='1' cellpadding='4'><tr><th>{html.escape(exercise)}</th><th>{html.escape(score)}</th></tr>"
+        f"{rows}</table>"
         "</body></html>"
     )
 

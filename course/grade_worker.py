@@ -47,11 +47,16 @@ from course.recover_cells import committed_releases, recover
 from course.release import hidden_test_lines
 from course.judges import judges_of
 from grader_tests.exercise import CheckFailed
+from utils.i18n import _
 
 MAX_SUBMISSION_BYTES = 20 * 2**20
 JAIL_BYTES = 128 * 2**20  # what the kernel may write outside its memory: evidence and sockets
-GRADER_FAULT = ("Your notebook could not be graded because the grading system failed, not because of "
-                "your work. Your instructor has the details and will grade it again.")
+
+
+def grader_fault():
+    """What a student is told when the grading failed, not their work (in the language of the moment)."""
+    return _("Your notebook could not be graded because the grading system failed, not because of "
+             "your work. Your instructor has the details and will grade it again.")
 
 
 def write_json_atomically(path, data):
@@ -88,11 +93,12 @@ def friendly_error(ename, evalue):
     if ename in ("CheckFailed", "AssertionError"):
         return evalue
     if ename == "NameError":
-        return f"{evalue}. An earlier cell failed, was not run, or was deleted: fix the first error above."
+        return _("{error}. An earlier cell failed, was not run, or was deleted: fix the first error above.").format(
+            error=evalue)
     if ename in ("CellTimeoutError", "KernelDied"):
-        return evalue or "this cell ran longer than the time limit (an endless loop, or training far too long?)."
+        return evalue or _("this cell ran longer than the time limit (an endless loop, or training far too long?).")
     if ename == "DeadKernelError":
-        return "the Python kernel died while running this cell (it crashed or ran out of memory)."
+        return _("the Python kernel died while running this cell (it crashed or ran out of memory).")
     return f"{ename}: {evalue}"
 
 
@@ -107,18 +113,19 @@ def rejudge(lesson, evidence_dir, seed, cell_ids):
             continue
         path = Path(evidence_dir) / f"{exercise.key}.npz"
         if not os.path.lexists(path):
-            verdicts[grade_id] = "the hidden tests did not run to the end in your notebook."
+            verdicts[grade_id] = _("the hidden tests did not run to the end in your notebook.")
             continue
         try:
             saved = evidence.load(path)
             exercise.judge(exercise.inputs(np.random.default_rng(exercise_seed(seed, exercise.key))), saved)
             verdicts[grade_id] = None
         except evidence.BadEvidence as error:
-            verdicts[grade_id] = f"the hidden tests' results were tampered with ({error})."
+            verdicts[grade_id] = _("the hidden tests' results were tampered with ({reason}).").format(reason=error)
         except CheckFailed as failure:
             verdicts[grade_id] = str(failure)
         except Exception as error:
-            verdicts[grade_id] = f"the saved results could not be checked ({type(error).__name__})."
+            verdicts[grade_id] = _("the saved results could not be checked ({error}).").format(
+                error=type(error).__name__)
     return verdicts
 
 
@@ -137,23 +144,23 @@ def read_submission(path, lesson, release):
     The file is read without following a link, and only up to
     :data:`MAX_SUBMISSION_BYTES`; a message never quotes its content.
     """
-    resubmit = "Save it from Jupyter or Colab (File > Download .ipynb) and submit it again."
+    resubmit = _("Save it from Jupyter or Colab (File > Download .ipynb) and submit it again.")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as f:
             data = f.read(MAX_SUBMISSION_BYTES + 1)
     except OSError:
-        return None, [], f"the file could not be read (is it a link?). {resubmit}"
+        return None, [], _("the file could not be read (is it a link?).") + f" {resubmit}"
     if len(data) > MAX_SUBMISSION_BYTES:
-        return None, [], (f"the file is larger than {MAX_SUBMISSION_BYTES // 2**20} MB; clear the outputs "
-                          f"(Edit > Clear all outputs) and submit it again.")
+        return None, [], _("the file is larger than {megabytes} MB; clear the outputs (Edit > Clear all outputs) "
+                           "and submit it again.").format(megabytes=MAX_SUBMISSION_BYTES // 2**20)
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         nbformat.validate(nb)
         nbformat.writes(nb).encode("utf-8")  # text that cannot be written back (a lone surrogate) is refused
     except Exception as error:
-        why = "the file is empty" if not data.strip() else type(error).__name__
-        return None, [], f"the file is not a valid Jupyter notebook ({why}). {resubmit}"
+        why = _("the file is empty") if not data.strip() else type(error).__name__
+        return None, [], _("the file is not a valid Jupyter notebook ({why}).").format(why=why) + f" {resubmit}"
     return recover(nb, release, lesson, committed_releases())
 
 
@@ -182,7 +189,7 @@ def grade(task):
             Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
             with open(task["log"], "a") as log:
                 log.write(traceback.format_exc())
-            result.update(status="error", message=GRADER_FAULT)
+            result.update(status="error", message=grader_fault())
 
     result["score"] = sum(c["score"] for c in result["cells"])
     result["max_score"] = sum(c["max"] for c in result["cells"])
@@ -239,7 +246,7 @@ def autograde(task, work, db_url, cells, notes):
         Path(task["log"]).write_text(outcome.get("log", ""))
         autograded = work / "autograded" / student / lesson / notebook_name(lesson)
         if not outcome.get("success") or not autograded.is_file():
-            return {"status": "error", "message": GRADER_FAULT}
+            return {"status": "error", "message": grader_fault()}
         trusted = rejudge(lesson, sealed, task["seed"], [grade_id for grade_id, _ in cells])
 
     nb = nbformat.read(autograded, as_version=4)
@@ -255,7 +262,7 @@ def autograde(task, work, db_url, cells, notes):
                 message = trusted[grade_id]
                 grade.auto_score = 0.0
             if message is None and not grade.auto_score:
-                message = "no points (the test cell did not complete)."
+                message = _("no points (the test cell did not complete).")
             verdicts[grade_id] = message
             fields.append({"id": grade_id, "exercise": grade_id.removeprefix("test_"),
                            "score": float(grade.auto_score or 0), "max": points, "message": message or ""})

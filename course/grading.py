@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from course import grader_process, gradebook, preflight, report, roster, sandbox, similarity, submissions
-from course.grade_worker import GRADER_FAULT, file_digest, write_json_atomically
+from course.grade_worker import file_digest, grader_fault, write_json_atomically
 from course.hidden_seed import seed_for
 from course.lessons import REPO_ROOT, notebook_name
 from course.nbgrader_settings import CELL_TIMEOUT_SECONDS
@@ -112,7 +112,7 @@ def run_task(task):
     if result is None:
         timed_out = reason is not None and reason.startswith("grading was stopped")
         result = _failed_result(task, "graded" if timed_out else "error",
-                                reason if timed_out else GRADER_FAULT, time.monotonic() - started)
+                                reason if timed_out else grader_fault(), time.monotonic() - started)
         log = log + f"\n{reason or 'the grader wrote no valid result'}\n".encode()
         Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
         Path(task["log"]).write_bytes(log)

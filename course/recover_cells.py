@@ -30,6 +30,7 @@ from collections import defaultdict
 
 from course import notebook_format
 from course.lessons import RELEASE_DIR, lesson_ids, notebook_name
+from utils.i18n import _, ngettext
 
 # Share of its lines a locked cell must keep to be recognised by its content alone.
 MIN_SIMILARITY = 0.6
@@ -95,7 +96,7 @@ class _Release:
             found = EXERCISE_TITLE.search(cell.source) if cell.cell_type == "markdown" else None
             title = found.group(1) if found else title
             if _is_answer(cell):
-                self.titles[i] = title or f"the exercise '{_grade_id(cell)}'"
+                self.titles[i] = title or _("the exercise '{grade_id}'").format(grade_id=_grade_id(cell))
 
     def locked_share(self, cells):
         """Share of this release's locked text that ``cells`` hold unchanged."""
@@ -153,16 +154,18 @@ def _start(cell):
 def _numbers(indexes, shown=8):
     numbers = [str(j + 1) for j in sorted(indexes)]
     if len(numbers) > shown:
-        numbers = numbers[:shown] + [f"{len(numbers) - shown} more"]
-    return numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        numbers = numbers[:shown] + [_("{count} more").format(count=len(numbers) - shown)]
+    if len(numbers) == 1:
+        return numbers[0]
+    return _("{first} and {last}").format(first=", ".join(numbers[:-1]), last=numbers[-1])
 
 
 def _cells_phrase(indexes):
-    return f"cell{'s' if len(indexes) > 1 else ''} {_numbers(indexes)}"
+    return ngettext("cell {numbers}", "cells {numbers}", len(indexes)).format(numbers=_numbers(indexes))
 
 
 def _lesson_label(lesson):
-    return f"lesson {lesson[:2]} ({notebook_name(lesson)})"
+    return _("lesson {number} ({notebook})").format(number=lesson[:2], notebook=notebook_name(lesson))
 
 
 @functools.cache
@@ -267,7 +270,7 @@ class _Recovery:
         if i in self.answers:
             return "\n\n".join(self.cells[j].source.strip("\n") for j in self.answers[i])
         if self._defined_elsewhere(i):
-            return "# Your code for this exercise is in another cell of your notebook."
+            return _("# Your code for this exercise is in another cell of your notebook.")
         return self.release.cells[i].source
 
     def _extra(self, j):
@@ -284,42 +287,44 @@ class _Recovery:
         notes = []
         untagged = [j for i, j in self.matched.items() if not _nbgrader(self.cells[j])]
         if untagged:
-            one = len(untagged) == 1
-            notes.append(f"{len(untagged)} cell{'' if one else 's'} of your notebook had lost {'its' if one else 'their'} grading "
-                         "tags (this happens when cells are pasted into a new notebook or saved by some editors) "
-                         f"and {'was' if one else 'were'} recognised by content.")
+            notes.append(ngettext(
+                "{count} cell of your notebook had lost its grading tags (this happens when cells are pasted into "
+                "a new notebook or saved by some editors) and was recognised by content.",
+                "{count} cells of your notebook had lost their grading tags (this happens when cells are pasted "
+                "into a new notebook or saved by some editors) and were recognised by content.",
+                len(untagged)).format(count=len(untagged)))
         for i, js in sorted(self.answers.items()):
             title = self.release.titles[i]
             if len(js) > 1:
-                notes.append(f"Your answer to {title} was in {_cells_phrase(js)}; they were graded together, "
-                             "in that order, as one answer.")
+                notes.append(_("Your answer to {title} was in {cells}; they were graded together, in that order, "
+                               "as one answer.").format(title=title, cells=_cells_phrase(js)))
             elif i in self.found_by or not _nbgrader(self.cells[js[0]]):
-                notes.append(f"Cell {js[0] + 1}, which starts `{_start(self.cells[js[0]])}`, was graded as "
-                             f"your answer to {title}.")
+                notes.append(_("Cell {number}, which starts `{start}`, was graded as your answer to {title}.")
+                             .format(number=js[0] + 1, start=_start(self.cells[js[0]]), title=title))
         for i in sorted(set(self.release.titles) - set(self.answers)):
             elsewhere = self._defined_elsewhere(i)
             if elsewhere:
-                notes.append(f"The answer cell of {self.release.titles[i]} was missing; your code for it in "
-                             f"{_cells_phrase(elsewhere)} was graded.")
+                notes.append(_("The answer cell of {title} was missing; your code for it in {cells} was graded.")
+                             .format(title=self.release.titles[i], cells=_cells_phrase(elsewhere)))
             else:
-                notes.append(f"No answer to {self.release.titles[i]} was found in your notebook; "
-                             "it was graded as unanswered.")
+                notes.append(_("No answer to {title} was found in your notebook; it was graded as unanswered.")
+                             .format(title=self.release.titles[i]))
         changed = [j for i, j in self.matched.items() if not _is_answer(self.release.cells[i])
                    and self._changed(i, self.cells[j])]
         if changed:
-            notes.append(f"Your changes to {_cells_phrase(changed)} were undone: the course's own cells "
-                         "(explanations, self-checks, tests) are always graded as released.")
+            notes.append(_("Your changes to {cells} were undone: the course's own cells (explanations, "
+                           "self-checks, tests) are always graded as released.").format(cells=_cells_phrase(changed)))
         missing = [i for i, c in enumerate(self.release.cells) if i not in self.matched and not _is_answer(c)]
-        if len(missing) == 1:
-            notes.append("One of the course's cells was missing from your notebook; it was put back.")
-        elif missing:
-            notes.append(f"{len(missing)} of the course's cells were missing from your notebook; they were put back.")
-        if len(self.copies) == 1:
-            notes.append(f"Cell {self.copies[0] + 1}, a copy of one of the course's own cells, was left out; "
-                         "the original ran in its place.")
-        elif self.copies:
-            notes.append(f"Cells {_numbers(self.copies)}, copies of the course's own cells, were left out; "
-                         "the originals ran in their place.")
+        if missing:
+            notes.append(ngettext("One of the course's cells was missing from your notebook; it was put back.",
+                                  "{count} of the course's cells were missing from your notebook; they were put back.",
+                                  len(missing)).format(count=len(missing)))
+        if self.copies:
+            notes.append(ngettext("Cell {numbers}, a copy of one of the course's own cells, was left out; "
+                                  "the original ran in its place.",
+                                  "Cells {numbers}, copies of the course's own cells, were left out; "
+                                  "the originals ran in their place.",
+                                  len(self.copies)).format(numbers=_numbers(self.copies)))
         return notes
 
     def _changed(self, i, cell):
@@ -343,29 +348,30 @@ def recover(nb, release, lesson, all_releases):
     cells = list(nb.cells)
     target = _Release(release)
     if not any(_lines(c.source) for c in cells):
-        return None, [], (f"Your notebook is empty. Open {notebook_name(lesson)} from the course, write your "
-                          "answers in its answer cells, save it and submit it again.")
+        return None, [], _("Your notebook is empty. Open {notebook} from the course, write your answers in its "
+                           "answer cells, save it and submit it again.").format(notebook=notebook_name(lesson))
     own = target.locked_share(cells)
     shares = {other: _Release(other_nb).locked_share(cells)
               for other, other_nb in all_releases.items() if other != lesson}
     other = max(shares, key=shares.get, default=None)
     if other and shares[other] >= OTHER_LESSON_SHARE and shares[other] >= own + WRONG_LESSON_MARGIN:
-        return None, [], (f"This looks like {_lesson_label(other)}, but it was submitted for "
-                          f"{_lesson_label(lesson)}. Submit {notebook_name(lesson)} for lesson {lesson[:2]}, "
-                          f"and this file for lesson {other[:2]}.")
+        return None, [], _("This looks like {other}, but it was submitted for {lesson}. Submit {notebook} for "
+                           "lesson {number}, and this file for lesson {other_number}.").format(
+            other=_lesson_label(other), lesson=_lesson_label(lesson), notebook=notebook_name(lesson),
+            number=lesson[:2], other_number=other[:2])
     recovery = _Recovery(target, cells)
     if own < MIN_OWN_SHARE and not recovery.recognised():
-        return None, [], (f"This notebook does not look like {_lesson_label(lesson)}: almost none of that "
-                          f"lesson's cells are in it. Open {notebook_name(lesson)} from the course, write your "
-                          "answers in its answer cells, and submit that file.")
+        return None, [], _("This notebook does not look like {lesson}: almost none of that lesson's cells are in "
+                           "it. Open {notebook} from the course, write your answers in its answer cells, and submit "
+                           "that file.").format(lesson=_lesson_label(lesson), notebook=notebook_name(lesson))
     unrecoverable = recovery.unrecoverable_test()
     if unrecoverable:
         j, answer = unrecoverable
         title = target.titles[answer]
-        return None, [], (f"Cell {j + 1} is the hidden-test cell of {title}, but its grading tags were changed to "
-                          "make it an answer cell, and it holds code of yours while the answer cell of that "
-                          "exercise holds none. Test cells are replaced by the course's own when grading, so "
-                          f"that code would be lost. Move your code into the answer cell of {title}, put back "
-                          f"cell {j + 1} from a fresh copy of {notebook_name(lesson)} (or start from that copy), "
-                          "and submit again.")
+        return None, [], _("Cell {number} is the hidden-test cell of {title}, but its grading tags were changed to "
+                           "make it an answer cell, and it holds code of yours while the answer cell of that "
+                           "exercise holds none. Test cells are replaced by the course's own when grading, so "
+                           "that code would be lost. Move your code into the answer cell of {title}, put back "
+                           "cell {number} from a fresh copy of {notebook} (or start from that copy), "
+                           "and submit again.").format(number=j + 1, title=title, notebook=notebook_name(lesson))
     return recovery.notebook(), recovery.notes(), None

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from utils.i18n import _
+
 DEFAULT_SEED = 20261125
 
 
@@ -51,7 +53,8 @@ def to_evidence(raw, title):
         except Exception:
             array = np.array(None, dtype=object)
         if array.dtype.kind not in "biuf":
-            raise CheckFailed(f"{title}: {name} should be numbers, but it is {type(value).__name__}.")
+            raise CheckFailed(_("{title}: {name} should be numbers, but it is {type}.").format(
+                title=_(title), name=name, type=type(value).__name__))
         evidence[name] = array.astype(np.float64) if array.dtype.kind == "f" else array
     return evidence
 
@@ -100,8 +103,8 @@ def config_evidence(layer_class, *args, base=LAYER_BASE, **kwargs):
 
 
 class Exercise:
-    """Base class of a graded exercise. Subclasses set ``key`` and ``title``
-    and write ``probe`` (and ``inputs`` when they need any); the exercise's
+    """Base class of a graded exercise. Subclasses set ``key`` and ``title`` (in English, marked
+    with ``N_``: it is translated where a message shows it) and write ``probe`` (and ``inputs`` when they need any); the exercise's
     judge, a subclass in :mod:`course.judges` of the same name, adds ``judge``:
     ``judge(inputs, evidence)`` raises :class:`CheckFailed` with a helpful
     message unless the evidence is right."""
@@ -118,7 +121,7 @@ class Exercise:
         raise NotImplementedError
 
     def fail(self, message):
-        raise CheckFailed(f"{self.title}: {message}")
+        raise CheckFailed(f"{_(self.title)}: {message}")
 
     def collect(self, inputs, *answers):
         """Probe, turning the student's errors into a :class:`CheckFailed` that says what happened."""
@@ -127,9 +130,9 @@ class Exercise:
         except CheckFailed:
             raise
         except NotImplementedError:
-            self.fail("not implemented yet: replace `raise NotImplementedError()` with your code.")
+            self.fail(_("not implemented yet: replace `raise NotImplementedError()` with your code."))
         except Exception as error:
-            self.fail(f"running your code raised {type(error).__name__}: {error}")
+            self.fail(_("running your code raised {error}").format(error=f"{type(error).__name__}: {error}"))
         return to_evidence(raw, self.title)
 
     def check(self, *answers):
@@ -149,10 +152,10 @@ class Exercise:
             np.savez(Path(folder) / f"{self.key}.npz", **evidence)
         judge = trusted_judge(self)
         if judge is None:
-            print(f"✔ {self.title}: your answer ran; the grader judges its results.")
+            print(_("✔ {title}: your answer ran; the grader judges its results.").format(title=_(self.title)))
             return
         judge.judge(inputs, evidence)
-        print(f"✔ {self.title}: all hidden checks passed.")
+        print(_("✔ {title}: all hidden checks passed.").format(title=_(self.title)))
 
 
 def trusted_judge(exercise):

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 
 from grader_tests.exercise import Exercise
+from utils.i18n import N_
 from grader_tests.numpy_ops import softmax
 
 
@@ -22,7 +23,7 @@ from grader_tests.numpy_ops import softmax
 
 class OneHot(Exercise):
     key = "one_hot"
-    title = "Exercise 1 (one_hot)"
+    title = N_("Exercise 1 (one_hot)")
 
     def inputs(self, rng):
         classes = int(rng.integers(4, 12))
@@ -51,7 +52,7 @@ class OneHot(Exercise):
 
 class LineModel(Exercise):
     key = "line_model"
-    title = "Exercise 2 (one-neuron model)"
+    title = N_("Exercise 2 (one-neuron model)")
 
     def inputs(self, rng):
         x = rng.uniform(-2.0, 2.0, size=(8, 1))
@@ -85,7 +86,7 @@ class LineModel(Exercise):
 
 class CrossEntropies(Exercise):
     key = "cross_entropies"
-    title = "Exercise 3 (cross-entropies)"
+    title = N_("Exercise 3 (cross-entropies)")
 
     def inputs(self, rng):
         classes = int(rng.integers(3, 8))
@@ -131,7 +132,7 @@ class CrossEntropies(Exercise):
 
 class Classifier(Exercise):
     key = "classifier"
-    title = "Exercise 4 (dense classifier)"
+    title = N_("Exercise 4 (dense classifier)")
 
     def inputs(self, rng):
         return {"one": rng.integers(5, 40, size=1), "two": rng.integers(5, 40, size=2),
@@ -161,7 +162,7 @@ def _small_model(kernels):
 
 class SaveAndReload(Exercise):
     key = "save_and_reload"
-    title = "Exercise 5 (save and reload)"
+    title = N_("Exercise 5 (save and reload)")
 
     def inputs(self, rng):
         features, hidden, classes = (int(n) for n in rng.integers(3, 9, size=3))

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 
 from grader_tests.exercise import Exercise
+from utils.i18n import N_
 
 
 def _lambda_count(model):
@@ -16,7 +17,7 @@ def _lambda_count(model):
 
 class SquareModel(Exercise):
     key = "square_model"
-    title = "Exercise 1 (square model)"
+    title = N_("Exercise 1 (square model)")
 
     def inputs(self, rng):
         return {"x": rng.uniform(-4.0, 4.0, size=(11, 1)).astype("float32")}
@@ -34,7 +35,7 @@ class SquareModel(Exercise):
 
 class RescaleLayer(Exercise):
     key = "rescale_layer"
-    title = "Exercise 2 (rescale layer)"
+    title = N_("Exercise 2 (rescale layer)")
 
     def inputs(self, rng):
         pixels = rng.integers(0, 256, size=(3, 28, 28), dtype=np.uint8)
@@ -51,7 +52,7 @@ class RescaleLayer(Exercise):
 
 class RectifierLayer(Exercise):
     key = "rectifier_layer"
-    title = "Exercise 3 (concatenated rectifier)"
+    title = N_("Exercise 3 (concatenated rectifier)")
 
     def inputs(self, rng):
         return {"x3": rng.normal(size=(2, 3, 5)).astype("float32"),
@@ -65,7 +66,7 @@ class RectifierLayer(Exercise):
 
 class Classifier(Exercise):
     key = "classifier"
-    title = "Exercise 4 (Fashion-MNIST classifier)"
+    title = N_("Exercise 4 (Fashion-MNIST classifier)")
     parameters = 101_770
     shapes = ((784, 128), (128,), (128, 10), (10,))
     minimum_accuracy = 0.85

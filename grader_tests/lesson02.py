@@ -10,6 +10,7 @@ import numpy as np
 
 from grader_tests import expect
 from grader_tests.exercise import Exercise, config_evidence, json_evidence
+from utils.i18n import N_, _
 
 
 def _numpy(value):
@@ -43,7 +44,7 @@ def _assign_by_shape(layer, values):
 
 class SimpleDense(Exercise):
     key = "simple_dense"
-    title = "Exercise 1 (SimpleDense)"
+    title = N_("Exercise 1 (SimpleDense)")
     activations = (None, "relu", "tanh")
 
     def inputs(self, rng):
@@ -86,18 +87,19 @@ class SimpleDense(Exercise):
     def _judge_initial_weights(self, kernel, bias):
         """Glorot-uniform kernel (random, within its limit) and zero bias, as the text asks."""
         limit = np.sqrt(6.0 / sum(kernel.shape))
-        hint = ('Create the kernel with initializer="glorot_uniform" and the bias with initializer="zeros": '
-                "a kernel of equal values (zeros, say) makes every unit learn the same thing.")
-        expect.close(self.title, "the bias right after build", bias, np.zeros_like(bias), hint, atol=0, rtol=0)
+        hint = _('Create the kernel with initializer="glorot_uniform" and the bias with initializer="zeros": '
+                 "a kernel of equal values (zeros, say) makes every unit learn the same thing.")
+        expect.close(self.title, _("the bias right after build"), bias, np.zeros_like(bias), hint, atol=0, rtol=0)
         if not (np.ptp(kernel) > 0 and np.abs(kernel).max() <= limit * (1 + 1e-6)):
-            self.fail(f"the kernel right after build should be random values within ±{limit:.4f} (Glorot "
-                      f"uniform for shape {kernel.shape}), got values from {kernel.min():.4g} to "
-                      f"{kernel.max():.4g}. {hint}")
+            self.fail(_("the kernel right after build should be random values within ±{limit} (Glorot "
+                        "uniform for shape {shape}), got values from {low} to {high}.").format(
+                limit=f"{limit:.4f}", shape=kernel.shape, low=f"{kernel.min():.4g}", high=f"{kernel.max():.4g}")
+                + f" {hint}")
 
 
 class PreProcess(Exercise):
     key = "preprocess"
-    title = "Exercise 2 (PreProcess)"
+    title = N_("Exercise 2 (PreProcess)")
 
     def inputs(self, rng):
         images = rng.integers(0, 256, size=(4, 28, 28), dtype=np.uint8)
@@ -123,7 +125,7 @@ class PreProcess(Exercise):
 
 class ComputeSum(Exercise):
     key = "compute_sum"
-    title = "Exercise 3 (ComputeSum)"
+    title = N_("Exercise 3 (ComputeSum)")
 
     def inputs(self, rng):
         width = int(rng.integers(2, 7))
@@ -155,7 +157,7 @@ def _inner_layers(layer):
 
 class ResidualDense(Exercise):
     key = "residual_dense"
-    title = "Exercise 4 (ResidualDense)"
+    title = N_("Exercise 4 (ResidualDense)")
     activations = ("relu", "tanh")
 
     def inputs(self, rng):
@@ -198,7 +200,7 @@ class ResidualDense(Exercise):
 
 class Model(Exercise):
     key = "model"
-    title = "Exercise 5 (Fashion-MNIST classifier)"
+    title = N_("Exercise 5 (Fashion-MNIST classifier)")
     parameters = 134_794
     shapes = [((784, 128), (128,)), ((128, 128), (128,)), ((128, 128), (128,)), ((128, 10), (10,))]
     layer_classes = ["PreProcess", "SimpleDense", "ResidualDense", "Dense"]

@@ -11,6 +11,7 @@ import keras
 import numpy as np
 
 from grader_tests.exercise import Exercise, config_evidence
+from utils.i18n import N_
 
 ACCURACY_MARGIN = 0.05
 
@@ -23,7 +24,7 @@ def _loss_terms(layer_or_model):
 
 class ActivityLayer(Exercise):
     key = "activity_layer"
-    title = "Exercise 1 (ActivityRegularization layer)"
+    title = N_("Exercise 1 (ActivityRegularization layer)")
 
     def inputs(self, rng):
         return {
@@ -52,7 +53,7 @@ class ActivityLayer(Exercise):
 
 class RegularizedModel(Exercise):
     key = "regularized_model"
-    title = "Exercise 2 (regularized classifier)"
+    title = N_("Exercise 2 (regularized classifier)")
     shapes = ((784, 512), (512,), (512, 256), (256,), (256, 10), (10,))
 
     def inputs(self, rng):
@@ -109,7 +110,7 @@ def _probe_model(lam):
 
 class TotalLoss(Exercise):
     key = "total_loss"
-    title = "Exercise 3 (total loss by hand)"
+    title = N_("Exercise 3 (total loss by hand)")
     cases = ("regularized", "plain")
 
     def inputs(self, rng):
@@ -149,7 +150,7 @@ def _histories(lams, cross_entropy, val_cross_entropy, val_accuracy, penalty):
 
 class LambdaChoice(Exercise):
     key = "lambda_choice"
-    title = "Exercise 4 (choice of lambda)"
+    title = N_("Exercise 4 (choice of lambda)")
     sets = 5
 
     def inputs(self, rng):

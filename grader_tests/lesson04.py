@@ -11,6 +11,7 @@ import keras
 import numpy as np
 
 from grader_tests.exercise import Exercise
+from utils.i18n import N_, _
 
 OUTPUT_CODES = {"class": 0, "box": 1}  # output names, as numbers for the evidence
 
@@ -73,7 +74,7 @@ def _by_name(outputs):
 
 class FunctionalTwin(Exercise):
     key = "functional_twin"
-    title = "Exercise 1 (functional twin)"
+    title = N_("Exercise 1 (functional twin)")
     shapes = ((784, 128), (128,), (128, 32), (32,), (32, 10), (10,))
     parameters = 104_938
 
@@ -113,7 +114,7 @@ def _detector_weights(rng):
 
 class Detector(Exercise):
     key = "detector"
-    title = "Exercise 3 (detector architecture)"
+    title = N_("Exercise 3 (detector architecture)")
     parameters = 425_742
 
     def inputs(self, rng):
@@ -153,7 +154,7 @@ def _small_detector():
 
 class CompileDetector(Exercise):
     key = "compile_detector"
-    title = "Exercise 4 (compile the detector)"
+    title = N_("Exercise 4 (compile the detector)")
 
     def inputs(self, rng):
         canvases, boxes = _canvases(rng, 24)
@@ -192,7 +193,7 @@ def encoder_forward(images, kernel1, bias1, kernel2, bias2):
 
 class PairModel(Exercise):
     key = "pair_model"
-    title = "Exercise 2 (two inputs, one shared encoder)"
+    title = N_("Exercise 2 (two inputs, one shared encoder)")
     encoder_shapes = ((784, 64), (64,), (64, 32), (32,))
     head_shapes = ((64, 16), (16,), (16, 1), (1,))
     parameters = 52_320 + 1_057  # one encoder + the head
@@ -209,8 +210,9 @@ class PairModel(Exercise):
         except ValueError as error:
             if "used 2 times" not in str(error):
                 raise
-            self.fail(f"building the model raised ValueError: {error} Two layers with one name usually mean "
-                      "make_encoder() was called twice: make the encoder once and call it on both inputs.")
+            self.fail(_("building the model raised ValueError: {error} Two layers with one name usually mean "
+                        "make_encoder() was called twice: make the encoder once and call it on both inputs.")
+                      .format(error=error))
         return _probe_with_weights(model, inputs["weights"], [inputs["left"], inputs["right"]])
 
     def expected(self, inputs, swapped=False):

@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from utils.i18n import _
+
 CANVAS_SIZE = 56
 _CHUNK = 8192  # items pasted per vectorised step
 
@@ -48,7 +50,8 @@ def place_on_canvas(images, seed=0, size=CANVAS_SIZE):
     images = np.asarray(images)
     n, height, width = images.shape
     if height > size or width > size:
-        raise ValueError(f"images of {height} x {width} do not fit on a {size} x {size} canvas")
+        raise ValueError(_("images of {height} x {width} do not fit on a {size} x {size} canvas").format(
+            height=height, width=width, size=size))
     rng = np.random.default_rng(seed)
     top = rng.integers(0, size - height + 1, size=n)
     left = rng.integers(0, size - width + 1, size=n)
@@ -107,10 +110,10 @@ def show_boxes(canvases, true_boxes, predicted_boxes=None, captions=None, column
         ax.set_yticks([])
         for spine in ax.spines.values():  # the canvas's edge: where an item sits is the point
             spine.set_edgecolor("0.6")
-        draw_box(ax, true_boxes[i], side, edgecolor="tab:green", linewidth=1.5, label="true")
+        draw_box(ax, true_boxes[i], side, edgecolor="tab:green", linewidth=1.5, label=_("true"))
         if predicted_boxes is not None:
             draw_box(ax, predicted_boxes[i], side, edgecolor="tab:red", linewidth=1.5, linestyle="--",
-                     label="predicted")
+                     label=_("predicted"))
         if captions is not None:
             ax.set_title(str(captions[i]), fontsize=8)
     handles, labels = axes.flat[0].get_legend_handles_labels()

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from utils.i18n import _
+
 CLASS_NAMES = (
     "T-shirt/top",
     "Trouser",
@@ -82,14 +84,14 @@ def _load_arrays():
     try:
         return _download()
     except Exception as error:  # any network or HTTP failure
-        raise DatasetNotFound(
-            "Fashion-MNIST was not found on this machine and could not be downloaded "
-            f"({type(error).__name__}: {error}).\n"
+        raise DatasetNotFound(_(
+            "Fashion-MNIST was not found on this machine and could not be downloaded ({error}).\n"
             "Fix it in one of these ways:\n"
             "  * offline, on Debian or Ubuntu: sudo apt-get install dataset-fashion-mnist\n"
-            f"  * copy the four files {', '.join(FILES.values())} into {keras_cache_dir()}\n"
+            "  * copy the four files {files} into {folder}\n"
             "  * connect to the internet and run this cell again (Keras downloads it)."
-        ) from None
+        ).format(error=f"{type(error).__name__}: {error}", files=", ".join(FILES.values()),
+                 folder=keras_cache_dir())) from None
 
 
 def load_fashion_mnist():

@@ -6,6 +6,8 @@ The graded pieces of the lesson (making class indices and pairs, predicting
 import matplotlib.pyplot as plt
 import numpy as np
 
+from utils.i18n import _
+
 RIGHT, WRONG = "#1a7f37", "#cf222e"
 
 
@@ -19,9 +21,9 @@ def pair_caption(distance=None, label=None, predicted=None):
     if distance is not None:
         parts.append(f"d = {float(distance):.2f}")
     if predicted is not None:
-        parts.append("same" if int(predicted) == 1 else "different")
+        parts.append(_("same") if int(predicted) == 1 else _("different"))
     elif label is not None:
-        parts.append("same" if int(label) == 1 else "different")
+        parts.append(_("same") if int(label) == 1 else _("different"))
     if label is not None and predicted is not None:
         right = int(label) == int(predicted)
         return " · ".join(parts) + (" ✔" if right else " ✘"), RIGHT if right else WRONG
@@ -72,12 +74,13 @@ def plot_distance_histograms(distances, labels, threshold=None, bins=60, title=N
     distances, labels = np.ravel(distances), np.ravel(labels)
     fig, ax = plt.subplots(figsize=(7, 3.5))
     edges = np.linspace(0.0, max(float(distances.max()), threshold or 0.0) * 1.02 + 1e-9, bins + 1)
-    ax.hist(distances[labels == 1], bins=edges, alpha=0.6, color="#0969da", label="same class (label 1)")
-    ax.hist(distances[labels == 0], bins=edges, alpha=0.6, color="#bf8700", label="different classes (label 0)")
+    ax.hist(distances[labels == 1], bins=edges, alpha=0.6, color="#0969da", label=_("same class (label 1)"))
+    ax.hist(distances[labels == 0], bins=edges, alpha=0.6, color="#bf8700", label=_("different classes (label 0)"))
     if threshold is not None:
-        ax.axvline(threshold, color="black", linestyle="--", label=f"threshold {threshold:g}")
-    ax.set_xlabel("distance between the two embeddings")
-    ax.set_ylabel("pairs")
+        ax.axvline(threshold, color="black", linestyle="--",
+                   label=_("threshold {threshold}").format(threshold=f"{threshold:g}"))
+    ax.set_xlabel(_("distance between the two embeddings"))
+    ax.set_ylabel(_("pairs"))
     ax.legend()
     if title:
         ax.set_title(title)

@@ -3,6 +3,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from utils.i18n import _
+
 
 def _history_dict(history):
     """Accept a Keras ``History``, or a plain ``{"loss": [...], ...}`` dict."""
@@ -25,10 +27,10 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None, columns=2):
         ax.axis("off")
     for ax, metric in zip(axes.flat, metrics):
         epochs = np.arange(1, len(curves[metric]) + 1)
-        ax.plot(epochs, curves[metric], "o-", label="training")
+        ax.plot(epochs, curves[metric], "o-", label=_("training"))
         if f"val_{metric}" in curves:
-            ax.plot(epochs, curves[f"val_{metric}"], "s--", label="validation")
-        ax.set_xlabel("epoch")
+            ax.plot(epochs, curves[f"val_{metric}"], "s--", label=_("validation"))
+        ax.set_xlabel(_("epoch"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
@@ -70,7 +72,8 @@ def show_predictions(images, predicted, true, class_names, columns=8, size=1.4, 
 
     Returns the figure.
     """
-    captions = [class_names[int(p)] if p == t else f"{class_names[int(p)]}\n(true: {class_names[int(t)]})"
+    captions = [class_names[int(p)] if p == t else
+                _("{predicted}\n(true: {true})").format(predicted=class_names[int(p)], true=class_names[int(t)])
                 for p, t in zip(predicted, true)]
     fig = show_images(images, captions, columns=columns, size=size * 1.1, title=title)
     for ax, p, t in zip(fig.axes, predicted, true):

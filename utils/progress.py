@@ -19,6 +19,7 @@ import time
 
 import keras
 
+from utils.i18n import _
 from utils.runtime import is_quick_run
 
 LIVE, ONE_LINE_PER_EPOCH = 1, 2  # Keras's `verbose` values, for `fit` and `keras.utils.Progbar`
@@ -54,4 +55,5 @@ class EpochSummary(keras.callbacks.Callback):
         logs = logs or {}
         values = "  ".join(f"{name} {logs[name]:.4f}" for name in self.names if name in logs)
         seconds = time.monotonic() - self.started
-        print(f"epoch {epoch + 1:>2}/{self.params.get('epochs', '?')} - {seconds:.0f}s - {values}")
+        print(_("epoch {epoch}/{epochs} - {seconds}s - {values}").format(
+            epoch=f"{epoch + 1:>2}", epochs=self.params.get("epochs", "?"), seconds=f"{seconds:.0f}", values=values))

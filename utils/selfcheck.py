@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 from utils import errors
+from utils.i18n import _
 
 
 class SelfCheckFailed(AssertionError):
@@ -31,11 +32,11 @@ def not_written(traceback):
         traceback = traceback.tb_next
     frame = traceback.tb_frame
     if frame.f_code.co_name == "<module>":
-        return "✘ This answer is not written yet: replace `raise NotImplementedError()` with your code."
+        return _("✘ This answer is not written yet: replace `raise NotImplementedError()` with your code.")
     owner = frame.f_locals.get("self")
     name = frame.f_code.co_name if owner is None else f"{type(owner).__name__}.{frame.f_code.co_name}"
-    return (f"✘ {name}() is not written yet: replace `raise NotImplementedError()` in its answer cell "
-            "with your code, run that cell, then this one.")
+    return _("✘ {name}() is not written yet: replace `raise NotImplementedError()` in its answer cell "
+             "with your code, run that cell, then this one.").format(name=name)
 
 
 def _show_not_written(shell, etype, value, traceback, tb_offset=None):
@@ -64,8 +65,9 @@ def running(what, hint=""):
     except NotImplementedError:
         raise SelfCheckFailed(not_written(sys.exc_info()[2])) from None
     except Exception as error:  # the student's code failed: say where, in one line
-        message = f"✘ {what} raised {' '.join(errors.describe(error).splitlines())}"
-        raise SelfCheckFailed(message + (f" Hint: {hint}" if hint else "")) from None
+        described = " ".join(errors.describe(error).splitlines())
+        message = _("✘ {what} raised {error}").format(what=what, error=described)
+        raise SelfCheckFailed(message + _with_hint(hint)) from None
 
 
 def _fmt(value):
@@ -80,11 +82,14 @@ def _as_array(value):
     return np.asarray(value)
 
 
+def _with_hint(hint):
+    return " " + _("Hint: {hint}").format(hint=hint) if hint else ""
+
+
 def _fail(what, expected, got, hint):
-    message = f"✘ {what}: expected {_fmt(expected)}, got {_fmt(got)}."
-    if hint:
-        message += f" Hint: {hint}"
-    raise SelfCheckFailed(message)
+    message = _("✘ {what}: expected {expected}, got {got}.").format(what=what, expected=_fmt(expected),
+                                                                  got=_fmt(got))
+    raise SelfCheckFailed(message + _with_hint(hint))
 
 
 def passed(what):
@@ -97,9 +102,9 @@ def check_close(what, got, expected, hint="", atol=1e-5, rtol=1e-4):
     try:
         got = _as_array(got).astype(np.float64)
     except (TypeError, ValueError):
-        _fail(what, "an array of numbers", got, hint)
+        _fail(what, _("an array of numbers"), got, hint)
     if got.shape != expected.shape:
-        _fail(f"{what} (shape)", expected.shape, got.shape, hint)
+        _fail(_("{what} (shape)").format(what=what), expected.shape, got.shape, hint)
     if not np.allclose(got, expected, atol=atol, rtol=rtol):
         _fail(what, expected, got, hint)
     passed(what)

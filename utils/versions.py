@@ -10,6 +10,9 @@ installed (tests/test_colab.py checks that they agree, and with
 requirements.txt).
 """
 import re
+
+from utils.i18n import _
+
 TESTED = {"keras": "3.15.1", "keras-tuner": "1.4.8"}
 
 
@@ -30,6 +33,7 @@ def keras_warning(installed=None):
         installed = keras.__version__
     if release(installed) >= release(TESTED["keras"]):
         return ""
-    return (f"✘ Keras {installed} is older than {TESTED['keras']}, the version this course was tested with. "
-            "In Colab, run the first cell of the notebook; elsewhere, run "
-            "`python -m pip install -r requirements.txt`. Then restart the kernel.")
+    return _("✘ Keras {installed} is older than {tested}, the version this course was tested with. "
+             "In Colab, run the first cell of the notebook; elsewhere, run "
+             "`python -m pip install -r requirements.txt`. Then restart the kernel.").format(
+        installed=installed, tested=TESTED["keras"])

@@ -4,6 +4,7 @@ import numpy as np
 from grader_tests import expect
 from grader_tests.numpy_ops import softmax
 from grader_tests import lesson01 as probes
+from utils.i18n import _
 
 
 def _forward(images, kernel1, bias1, kernel2, bias2):
@@ -15,56 +16,56 @@ def _forward(images, kernel1, bias1, kernel2, bias2):
 class SquareModel(probes.SquareModel):
     def judge(self, inputs, evidence):
         expect.equal(self.title, "isinstance(model, keras.Model)", evidence["model"], True,
-                     "make_square_model should return a Keras model, for example keras.Sequential([...]).")
-        expect.equal(self.title, "model.input_shape (None is shown as -1)", evidence["input_shape"], [-1, 1],
-                     "One number in per example: keras.Input(shape=(1,)).")
-        expect.equal(self.title, "the number of Lambda layers in the model", evidence["lambdas"], 1,
-                     "Wrap your square function in keras.layers.Lambda.")
-        expect.equal(self.title, "the number of parameters", evidence["params"], 0,
-                     "A Lambda layer has no weights, and the model needs no other layer.")
-        expect.close(self.title, "the output", evidence["output"], inputs["x"] ** 2,
-                     "Each number should come out squared: x ** 2 or keras.ops.square(x).")
+                     _("make_square_model should return a Keras model, for example keras.Sequential([...])."))
+        expect.equal(self.title, _("model.input_shape (None is shown as -1)"), evidence["input_shape"], [-1, 1],
+                     _("One number in per example: keras.Input(shape=(1,))."))
+        expect.equal(self.title, _("the number of Lambda layers in the model"), evidence["lambdas"], 1,
+                     _("Wrap your square function in keras.layers.Lambda."))
+        expect.equal(self.title, _("the number of parameters"), evidence["params"], 0,
+                     _("A Lambda layer has no weights, and the model needs no other layer."))
+        expect.close(self.title, _("the output"), evidence["output"], inputs["x"] ** 2,
+                     _("Each number should come out squared: x ** 2 or keras.ops.square(x)."))
 
 
 class RescaleLayer(probes.RescaleLayer):
     def judge(self, inputs, evidence):
         expect.equal(self.title, "isinstance(layer, keras.layers.Lambda)", evidence["lambda"], True,
-                     "make_rescale_layer should return a keras.layers.Lambda.")
-        expect.close(self.title, "the rescaled pixels", evidence["output"], inputs["pixels"] / 255.0,
-                     "Pixel 0 should become 0.0 and pixel 255 exactly 1.0: divide by 255 "
-                     "(cast to float32 first).", atol=1e-6, rtol=1e-6)
-        expect.close(self.title, "the rescaled pixels of a dim batch (no pixel is 0 or 255)",
+                     _("make_rescale_layer should return a keras.layers.Lambda."))
+        expect.close(self.title, _("the rescaled pixels"), evidence["output"], inputs["pixels"] / 255.0,
+                     _("Pixel 0 should become 0.0 and pixel 255 exactly 1.0: divide by 255 "
+                       "(cast to float32 first)."), atol=1e-6, rtol=1e-6)
+        expect.close(self.title, _("the rescaled pixels of a dim batch (no pixel is 0 or 255)"),
                      evidence["dim_output"], inputs["dim"] / 255.0,
-                     "Divide every batch by the fixed 255, not by the batch's own largest value or range.",
+                     _("Divide every batch by the fixed 255, not by the batch's own largest value or range."),
                      atol=1e-6, rtol=1e-6)
 
 
 class RectifierLayer(probes.RectifierLayer):
     def judge(self, inputs, evidence):
         expect.equal(self.title, "isinstance(layer, keras.layers.Lambda)", evidence["lambda"], True,
-                     "make_rectifier_layer should return a keras.layers.Lambda that applies concat_rectifier.")
-        hint = "Concatenate relu(x) and relu(-x) on the last axis (axis=-1), so the width doubles."
+                     _("make_rectifier_layer should return a keras.layers.Lambda that applies concat_rectifier."))
+        hint = _("Concatenate relu(x) and relu(-x) on the last axis (axis=-1), so the width doubles.")
         for name in ("2", "3"):
             x = inputs[f"x{name}"]
             want = np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], axis=-1)
-            expect.shape(self.title, f"the output for an input of shape {x.shape}",
-                         np.shape(evidence[f"out{name}"]), want.shape, hint)
-            expect.close(self.title, f"the output for an input of shape {x.shape}",
+            what = _("the output for an input of shape {shape}").format(shape=x.shape)
+            expect.shape(self.title, what, np.shape(evidence[f"out{name}"]), want.shape, hint)
+            expect.close(self.title, what,
                          evidence[f"out{name}"], want,
-                         "The first half should be relu(x), the second relu(-x).")
+                         _("The first half should be relu(x), the second relu(-x)."))
 
 
 class Classifier(probes.Classifier):
     def judge(self, inputs, evidence):
-        expect.equal(self.title, "the number of parameters", evidence["params"], self.parameters,
-                     "Flatten, rescale, Dense(128), Lambda(abs), Dense(10, softmax) has 101,770.")
+        expect.equal(self.title, _("the number of parameters"), evidence["params"], self.parameters,
+                     _("Flatten, rescale, Dense(128), Lambda(abs), Dense(10, softmax) has 101,770."))
         weights = [evidence.get(f"weight{i}") for i in range(len(self.shapes))]
         got_shapes = [None if w is None else w.shape for w in weights]
-        expect.equal(self.title, "the weight shapes", str(got_shapes), str(list(self.shapes)),
-                     "Use exactly two Dense layers, 128 then 10 units.")
-        expect.close(self.title, "the predicted probabilities", evidence["output"],
+        expect.equal(self.title, _("the weight shapes"), str(got_shapes), str(list(self.shapes)),
+                     _("Use exactly two Dense layers, 128 then 10 units."))
+        expect.close(self.title, _("the predicted probabilities"), evidence["output"],
                      _forward(inputs["images"], *weights),
-                     "The layers should be Flatten, rescale (/255), Dense(128) with no activation, "
-                     "Lambda(abs), Dense(10, softmax), in that order.", atol=1e-4, rtol=1e-3)
+                     _("The layers should be Flatten, rescale (/255), Dense(128) with no activation, "
+                       "Lambda(abs), Dense(10, softmax), in that order."), atol=1e-4, rtol=1e-3)
         expect.trained_accuracy_at_least(self.title, lambda x: _forward(x, *weights), self.minimum_accuracy)
 

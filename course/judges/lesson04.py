@@ -5,6 +5,7 @@ from grader_tests import expect
 from grader_tests.numpy_ops import softmax
 from grader_tests import lesson04 as probes
 from grader_tests.lesson04 import DETECTOR_SHAPES, _relu, _sigmoid
+from utils.i18n import _
 
 
 def _shapes_list(flat):
@@ -22,7 +23,7 @@ def _shapes_text(flat):
 
 
 def _check_shapes(title, evidence, shapes, hint):
-    expect.equal(title, "the weight shapes", _shapes_text(evidence["shapes"]), str(list(shapes)), hint)
+    expect.equal(title, _("the weight shapes"), _shapes_text(evidence["shapes"]), str(list(shapes)), hint)
 
 
 def classifier_forward(images, kernel1, bias1, kernel2, bias2, kernel3, bias3):
@@ -54,15 +55,15 @@ def detector_forward(canvases, weights):
 class FunctionalTwin(probes.FunctionalTwin):
     def judge(self, inputs, evidence):
         expect.equal(self.title, "isinstance(model, keras.Sequential)", evidence["sequential"], False,
-                     "Build the model with keras.Input(...), call each layer on the previous tensor, "
-                     "then keras.Model(inputs, outputs).")
-        expect.equal(self.title, "a functional model (made by keras.Model(inputs, outputs))",
-                     evidence["functional"], True, "Return keras.Model(inputs, outputs), not a subclass.")
-        hint = "Use the same layers as make_sequential_model, in the same order: " \
-               "Flatten, Rescaling(1/255), Dense(128, relu), Dense(32, relu), Dense(10, softmax)."
-        expect.equal(self.title, "the number of parameters", evidence["params"], self.parameters, hint)
+                     _("Build the model with keras.Input(...), call each layer on the previous tensor, "
+                       "then keras.Model(inputs, outputs)."))
+        expect.equal(self.title, _("a functional model (made by keras.Model(inputs, outputs))"),
+                     evidence["functional"], True, _("Return keras.Model(inputs, outputs), not a subclass."))
+        hint = _("Use the same layers as make_sequential_model, in the same order: "
+                 "Flatten, Rescaling(1/255), Dense(128, relu), Dense(32, relu), Dense(10, softmax).")
+        expect.equal(self.title, _("the number of parameters"), evidence["params"], self.parameters, hint)
         _check_shapes(self.title, evidence, self.shapes, hint)
-        expect.close(self.title, "the output with the Sequential model's weights", evidence["output"],
+        expect.close(self.title, _("the output with the Sequential model's weights"), evidence["output"],
                      classifier_forward(inputs["images"], *inputs["weights"]), hint, atol=1e-5, rtol=1e-4)
 
 
@@ -70,31 +71,31 @@ class Detector(probes.Detector):
     def judge(self, inputs, evidence):
         names = [int(n) for n in np.asarray(evidence["names"]).ravel()]
         if not set(names) >= {0, 1}:
-            self.fail("the outputs should be named 'class' and 'box', but they are not: give the two "
-                      "last layers name='class' and name='box'.")
+            self.fail(_("the outputs should be named 'class' and 'box', but they are not: give the two "
+                        "last layers name='class' and name='box'."))
         if not evidence["dict"] and names != [0, 1]:
-            self.fail("the outputs should come in the order [class, box], but box comes first: "
-                      "return keras.Model(inputs, [class_output, box_output]).")
+            self.fail(_("the outputs should come in the order [class, box], but box comes first: "
+                        "return keras.Model(inputs, [class_output, box_output])."))
         count = len(inputs["canvases"])
-        expect.shape(self.title, "the 'class' output", np.shape(evidence["first"]), (count, 10),
-                     "The class head ends with Dense(10, activation='softmax', name='class').")
-        expect.shape(self.title, "the 'box' output", np.shape(evidence["second"]), (count, 4),
-                     "The box head ends with Dense(4, activation='sigmoid', name='box').")
-        expect.close(self.title, "the sum of each row of class probabilities", evidence["first"].sum(axis=1),
-                     np.ones(count), "The class output needs activation='softmax'.", atol=1e-4)
+        expect.shape(self.title, _("the 'class' output"), np.shape(evidence["first"]), (count, 10),
+                     _("The class head ends with Dense(10, activation='softmax', name='class')."))
+        expect.shape(self.title, _("the 'box' output"), np.shape(evidence["second"]), (count, 4),
+                     _("The box head ends with Dense(4, activation='sigmoid', name='box')."))
+        expect.close(self.title, _("the sum of each row of class probabilities"), evidence["first"].sum(axis=1),
+                     np.ones(count), _("The class output needs activation='softmax'."), atol=1e-4)
         inside = bool(np.all((evidence["second"] > 0) & (evidence["second"] < 1)))
-        expect.equal(self.title, "every box number strictly between 0 and 1", inside, True,
-                     "The box output needs activation='sigmoid'.")
-        hint = ("Follow the table: Rescaling(1/255), Reshape to (56, 56, 1), three blocks of Conv2D(filters, 3, "
-                "padding='same', activation='relu') + MaxPooling2D() with 16, 32, 64 filters, Flatten, then two "
-                "heads of Dense(64, relu) each.")
-        expect.equal(self.title, "the number of parameters", evidence["params"], self.parameters, hint)
-        expect.equal(self.title, "the weight shapes, sorted", str(sorted(_shapes_list(evidence["shapes"]))),
+        expect.equal(self.title, _("every box number strictly between 0 and 1"), inside, True,
+                     _("The box output needs activation='sigmoid'."))
+        hint = _("Follow the table: Rescaling(1/255), Reshape to (56, 56, 1), three blocks of Conv2D(filters, 3, "
+                 "padding='same', activation='relu') + MaxPooling2D() with 16, 32, 64 filters, Flatten, then two "
+                 "heads of Dense(64, relu) each.")
+        expect.equal(self.title, _("the number of parameters"), evidence["params"], self.parameters, hint)
+        expect.equal(self.title, _("the weight shapes, sorted"), str(sorted(_shapes_list(evidence["shapes"]))),
                      str(sorted(DETECTOR_SHAPES)), hint)
         want_class, want_box = detector_forward(inputs["canvases"], inputs["weights"])
-        expect.close(self.title, "the class probabilities with weights set by the test", evidence["known_first"],
+        expect.close(self.title, _("the class probabilities with weights set by the test"), evidence["known_first"],
                      want_class, hint, atol=1e-4, rtol=1e-3)
-        expect.close(self.title, "the boxes with weights set by the test", evidence["known_second"], want_box,
+        expect.close(self.title, _("the boxes with weights set by the test"), evidence["known_second"], want_box,
                      hint, atol=1e-4, rtol=1e-3)
 
 
@@ -103,34 +104,35 @@ class CompileDetector(probes.CompileDetector):
         from utils.canvas import box_iou
 
         labels, weight = inputs["labels"], inputs["box_weight"]
-        expect.equal(self.title, "compile_detector(model, ...) returns the model it compiled",
-                     evidence["returns_model"], True, "End with return model.")
+        expect.equal(self.title, _("compile_detector(model, ...) returns the model it compiled"),
+                     evidence["returns_model"], True, _("End with return model."))
         expect.equal(self.title, "isinstance(model.optimizer, keras.optimizers.Adam)", evidence["adam"], True,
-                     "Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3).")
-        expect.close(self.title, "the optimizer's learning rate", evidence["learning_rate"], 1e-3,
-                     "Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3).", atol=0, rtol=1e-6)
+                     _("Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3)."))
+        expect.close(self.title, _("the optimizer's learning rate"), evidence["learning_rate"], 1e-3,
+                     _("Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3)."), atol=0, rtol=1e-6)
         probabilities, boxes = evidence["probabilities"], evidence["boxes"]
         crossentropy = float(np.mean(-np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1))))
         squared_error = float(np.mean((boxes - inputs["boxes"]) ** 2))
         for metric in ("class_accuracy", "box_mean_iou"):
             if np.isnan(evidence[metric]):
-                self.fail(f"evaluate reports no '{metric}' metric. "
-                          "Pass metrics={'class': 'accuracy', 'box': mean_iou} to compile.")
+                self.fail(_("evaluate reports no '{metric}' metric. "
+                            "Pass metrics={{'class': 'accuracy', 'box': mean_iou}} to compile.").format(metric=metric))
         got = float(evidence["loss"])
         if np.isclose(got, crossentropy + squared_error, rtol=1e-3) and not np.isclose(weight, 1.0):
-            self.fail(f"with box_weight={weight:.3g} the loss should be crossentropy + {weight:.3g} x MSE = "
-                      f"{crossentropy + weight * squared_error:.5g}, got {got:.5g}, the unweighted sum. "
-                      "Pass loss_weights={'class': 1.0, 'box': box_weight} to compile.")
-        expect.close(self.title, f"the total loss with box_weight={weight:.3g}", got,
+            self.fail(_("with box_weight={weight} the loss should be crossentropy + {weight} x MSE = "
+                        "{wanted}, got {got}, the unweighted sum. "
+                        "Pass loss_weights={{'class': 1.0, 'box': box_weight}} to compile.").format(
+                weight=f"{weight:.3g}", wanted=f"{crossentropy + weight * squared_error:.5g}", got=f"{got:.5g}"))
+        expect.close(self.title, _("the total loss with box_weight={weight}").format(weight=f"{weight:.3g}"), got,
                      crossentropy + weight * squared_error,
-                     "loss={'class': 'sparse_categorical_crossentropy', 'box': 'mse'} and "
-                     "loss_weights={'class': 1.0, 'box': box_weight}.", atol=1e-4, rtol=1e-3)
-        expect.close(self.title, "the 'class_accuracy' metric", evidence["class_accuracy"],
+                     _("loss={'class': 'sparse_categorical_crossentropy', 'box': 'mse'} and "
+                       "loss_weights={'class': 1.0, 'box': box_weight}."), atol=1e-4, rtol=1e-3)
+        expect.close(self.title, _("the 'class_accuracy' metric"), evidence["class_accuracy"],
                      np.mean(probabilities.argmax(axis=1) == labels),
-                     "metrics={'class': 'accuracy', 'box': mean_iou}.", atol=1e-6)
-        expect.close(self.title, "the 'box_mean_iou' metric", evidence["box_mean_iou"],
+                     _("metrics={'class': 'accuracy', 'box': mean_iou}."), atol=1e-6)
+        expect.close(self.title, _("the 'box_mean_iou' metric"), evidence["box_mean_iou"],
                      box_iou(boxes, inputs["boxes"]).mean(),
-                     "metrics={'class': 'accuracy', 'box': mean_iou} (the mean_iou function of the notebook).",
+                     _("metrics={'class': 'accuracy', 'box': mean_iou} (the mean_iou function of the notebook)."),
                      atol=1e-4)
 
 
@@ -138,24 +140,25 @@ class PairModel(probes.PairModel):
     def judge(self, inputs, evidence):
         params = int(evidence["params"])
         if params == 2 * 52_320 + 1_057:
-            self.fail(f"the model has {params:,} parameters, the size of two encoders and the head: make "
-                      f"the encoder once and call that same encoder on both inputs ({self.parameters:,} "
-                      "parameters).")
+            self.fail(_("the model has {params} parameters, the size of two encoders and the head: make "
+                        "the encoder once and call that same encoder on both inputs ({wanted} parameters).")
+                      .format(params=f"{params:,}", wanted=f"{self.parameters:,}"))
         if params == 52_320 + 32 * 16 + 16 + 17:
-            self.fail(f"the model has {params:,} parameters: its head sees 32 features instead of 64. "
-                      "Concatenate the two 32-number feature vectors on the last axis, "
-                      "keras.layers.Concatenate(axis=-1), so that each pair gets 64 numbers.")
-        expect.equal(self.title, "the number of parameters", params, self.parameters,
-                     "One encoder (52,320) and the head: Concatenate(axis=-1) of the two 32-number features, "
-                     "Dense(16, relu), Dense(1, sigmoid).")
+            self.fail(_("the model has {params} parameters: its head sees 32 features instead of 64. "
+                        "Concatenate the two 32-number feature vectors on the last axis, "
+                        "keras.layers.Concatenate(axis=-1), so that each pair gets 64 numbers.")
+                      .format(params=f"{params:,}"))
+        expect.equal(self.title, _("the number of parameters"), params, self.parameters,
+                     _("One encoder (52,320) and the head: Concatenate(axis=-1) of the two 32-number features, "
+                       "Dense(16, relu), Dense(1, sigmoid)."))
         _check_shapes(self.title, evidence, self.encoder_shapes + self.head_shapes,
-                      "The weights should be the encoder's, then Dense(16)'s, then Dense(1)'s.")
+                      _("The weights should be the encoder's, then Dense(16)'s, then Dense(1)'s."))
         expected = self.expected(inputs)
-        expect.shape(self.title, "the output for 9 pairs", np.shape(evidence["output"]), expected.shape,
-                     "One probability per pair: concatenate the features on the last axis (axis=-1).")
+        expect.shape(self.title, _("the output for 9 pairs"), np.shape(evidence["output"]), expected.shape,
+                     _("One probability per pair: concatenate the features on the last axis (axis=-1)."))
         if np.allclose(evidence["output"], self.expected(inputs, swapped=True), atol=1e-5, rtol=1e-4):
             return  # features concatenated as [right, left]: just as good
-        expect.close(self.title, "the output with the same weights in both branches", evidence["output"], expected,
-                     "Call one encoder on both inputs, concatenate [left, right] on axis=-1, then "
-                     "Dense(16, relu) and Dense(1, sigmoid).", atol=1e-5, rtol=1e-4)
+        expect.close(self.title, _("the output with the same weights in both branches"), evidence["output"], expected,
+                     _("Call one encoder on both inputs, concatenate [left, right] on axis=-1, then "
+                       "Dense(16, relu) and Dense(1, sigmoid)."), atol=1e-5, rtol=1e-4)
 
