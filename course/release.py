@@ -77,10 +77,10 @@ def hidden_lines(source_text, kinds=("SOLUTION", "HIDDEN TESTS")):
     return lines
 
 
-def hidden_test_lines(lesson_id):
-    """The telling lines of a lesson's hidden tests, which no feedback page may show."""
-    source = notebook_format.read(SOURCE_DIR / lesson_id / notebook_name(lesson_id))
-    return hidden_lines(_cell_sources(source), kinds=("HIDDEN TESTS",))
+def hidden_test_lines(source_nb):
+    """The telling lines of the hidden tests in a lesson's source notebook (of any edition), which no
+    feedback page may show."""
+    return hidden_lines(_cell_sources(source_nb), kinds=("HIDDEN TESTS",))
 
 
 def _cell_sources(nb):
@@ -98,11 +98,13 @@ def leaks(source_nb, release_nb):
     return found
 
 
-def check(release_dir=RELEASE_DIR):
-    """Problems with the committed release: stale, leaking or untidy. Empty when all is well."""
+def check(release_dir=RELEASE_DIR, lessons=None):
+    """Problems with the committed release of ``lessons`` (all by default): stale, leaking
+    or untidy. Empty when all is well."""
     release_dir = Path(release_dir)
+    lessons = lessons or lesson_ids()
     problems = []
-    for lesson_id in lesson_ids():
+    for lesson_id in lessons:
         source = notebook_format.read(SOURCE_DIR / lesson_id / notebook_name(lesson_id))
         if notebook_format.dumps(notebook_format.clean(source)) != (
             SOURCE_DIR / lesson_id / notebook_name(lesson_id)
@@ -110,7 +112,7 @@ def check(release_dir=RELEASE_DIR):
             problems.append(f"solutions/{lesson_id}: has outputs or editor metadata; run `python -m course build`")
     with tempfile.TemporaryDirectory() as scratch:
         fresh_dir = Path(scratch) / "release"
-        for lesson_id in lesson_ids():
+        for lesson_id in lessons:
             fresh = generate(lesson_id, fresh_dir, f"sqlite:///{scratch}/gradebook.db")
             committed = release_dir / lesson_id / notebook_name(lesson_id)
             if not committed.exists():

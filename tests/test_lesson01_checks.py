@@ -14,12 +14,6 @@ MUTANTS = [
     Mutant("relu(x) twice", "rectifier_layer", "keras.ops.relu(-x)", "keras.ops.relu(x)", "rectifier_layer"),
     Mutant("abs left out", "classifier", '        keras.layers.Lambda(absolute, name="absolute"),\n', "",
            "classifier"),
-    Mutant("relu instead of abs", "classifier", 'keras.layers.Dense(128),', 'keras.layers.Dense(128, "relu"),',
-           "classifier"),
-    Mutant("no softmax", "classifier", 'Dense(10, activation="softmax")', "Dense(10)", "classifier"),
-    Mutant("Dense(128, relu) in place of Dense(128) and Lambda(absolute)", "classifier",
-           'keras.layers.Dense(128),\n        keras.layers.Lambda(absolute, name="absolute"),\n',
-           'keras.layers.Dense(128, activation="relu"),\n', "classifier"),
     Mutant("divides by the batch's largest pixel", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
            'keras.ops.cast(x, "float32") / keras.ops.cast(keras.ops.max(x), "float32")', "rescale_layer"),
     Mutant("no Lambda in the square model", "square_model",
@@ -41,8 +35,6 @@ ALTERNATIVES = [
            "keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1)",
            "keras.ops.concatenate([keras.ops.maximum(x, 0.0), keras.ops.maximum(-x, 0.0)], axis=-1)",
            "rectifier_layer"),
-    Mutant("softmax as a separate layer", "classifier", 'keras.layers.Dense(10, activation="softmax"),',
-           'keras.layers.Dense(10), keras.layers.Softmax(),', "classifier"),
 ]
 
 
@@ -54,6 +46,12 @@ SLOW_MUTANTS = [
     Mutant("stretches the batch to [0, 1]", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
            '(keras.ops.cast(x, "float32") - keras.ops.cast(keras.ops.min(x), "float32")) / '
            'keras.ops.cast(keras.ops.max(x) - keras.ops.min(x), "float32")', "rescale_layer"),
+    Mutant("relu instead of abs", "classifier", 'keras.layers.Dense(128),', 'keras.layers.Dense(128, "relu"),',
+           "classifier"),
+    Mutant("no softmax", "classifier", 'Dense(10, activation="softmax")', "Dense(10)", "classifier"),
+    Mutant("Dense(128, relu) in place of Dense(128) and Lambda(absolute)", "classifier",
+           'keras.layers.Dense(128),\n        keras.layers.Lambda(absolute, name="absolute"),\n',
+           'keras.layers.Dense(128, activation="relu"),\n', "classifier"),
 ]
 
 SLOW_ALTERNATIVES = [
@@ -61,6 +59,8 @@ SLOW_ALTERNATIVES = [
            'return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Lambda(square, name="square")])',
            "inputs = keras.Input(shape=(1,))\n    return keras.Model(inputs, keras.layers.Lambda(square)(inputs))",
            "square_model"),
+    Mutant("softmax as a separate layer", "classifier", 'keras.layers.Dense(10, activation="softmax"),',
+           'keras.layers.Dense(10), keras.layers.Softmax(),', "classifier"),
 ]
 
 

@@ -56,13 +56,8 @@ MUTANTS = [
            "model.losses[0]", "total_loss"),
     Mutant("total loss averages the add_loss terms", "total_loss", "keras.ops.sum(model.losses)",
            "keras.ops.mean(keras.ops.stack(model.losses))", "total_loss"),
-    Mutant("no accuracy guard", "lambda_choice", "if history[\"val_accuracy\"][-1] >= best_accuracy - 0.05", "",
-           "lambda_choice"),
     Mutant("gap with the wrong sign", "lambda_choice", "return min(kept, key=final_gap)",
            "return max(kept, key=final_gap)", "lambda_choice"),
-    Mutant("lowest validation cross-entropy", "lambda_choice",
-           'histories[lam]["val_cross_entropy"][-1] - histories[lam]["cross_entropy"][-1]',
-           'histories[lam]["val_cross_entropy"][-1]', "lambda_choice"),
 ]
 
 # Correct answers written differently: each must keep every point.
@@ -89,10 +84,6 @@ ALTERNATIVES = [
            "    probabilities = keras.ops.convert_to_numpy(model(images, training=False))\n"
            "    cross_entropy = -np.mean(np.log(probabilities[np.arange(len(labels)), labels]))\n"
            "    return cross_entropy + sum(float(term) for term in model.losses)", "total_loss"),
-    Mutant("choice with NumPy", "lambda_choice", "    return min(kept, key=final_gap)",
-           "    lams = list(histories)\n"
-           "    gaps = np.array([final_gap(lam) if lam in kept else np.inf for lam in lams])\n"
-           "    return lams[int(np.argmin(gaps))]", "lambda_choice"),
 ]
 
 
@@ -106,9 +97,21 @@ SLOW_MUTANTS = [
            "lambda_choice", hidden_only="the self-check's made-up experiment has no lambda near the margin"),
     Mutant("accuracy margin 0.06", "lambda_choice", "best_accuracy - 0.05", "best_accuracy - 0.06",
            "lambda_choice", hidden_only="the self-check's made-up experiment has no lambda near the margin"),
+    Mutant("no accuracy guard", "lambda_choice", "if history[\"val_accuracy\"][-1] >= best_accuracy - 0.05", "",
+           "lambda_choice"),
+    Mutant("lowest validation cross-entropy", "lambda_choice",
+           'histories[lam]["val_cross_entropy"][-1] - histories[lam]["cross_entropy"][-1]',
+           'histories[lam]["val_cross_entropy"][-1]', "lambda_choice"),
+]
+
+SLOW_ALTERNATIVES = [
+    Mutant("choice with NumPy", "lambda_choice", "    return min(kept, key=final_gap)",
+           "    lams = list(histories)\n"
+           "    gaps = np.array([final_gap(lam) if lam in kept else np.inf for lam in lams])\n"
+           "    return lams[int(np.argmin(gaps))]", "lambda_choice"),
 ]
 
 
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
-    SLOW_MUTANTS = SLOW_MUTANTS
+    SLOW_MUTANTS, SLOW_ALTERNATIVES = SLOW_MUTANTS, SLOW_ALTERNATIVES
