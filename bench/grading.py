@@ -69,7 +69,7 @@ def course_grade(submitted, out, workers):
     with open(out / "gradebook.csv") as f:
         rows = list(csv.DictReader(f))
     return {row["student"]: {key.split(":")[1]: float(value) for key, value in row.items()
-                             if key.startswith(f"{LESSON}:") and not key.endswith((":total", ":status"))} for row in rows}
+                             if key.startswith(f"{LESSON}:") and not key.endswith((":total", ":status", ":language"))} for row in rows}
 
 
 def main():

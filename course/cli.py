@@ -9,8 +9,8 @@ or the preflight kernel failed), before anyone was graded.
 import argparse
 import sys
 
-from course import export, grading, preflight, release, report, roster, similarity, translation
-from course.lessons import lesson_ids
+from course import export, grading, message_catalogue, preflight, release, report, roster, similarity, translation
+from course.lessons import REPO_ROOT, lesson_ids
 from course.translation import catalogues
 
 
@@ -25,6 +25,9 @@ def cmd_build(args):
 
 def cmd_check(args):
     problems = release.check() + translation.check()
+    for language in catalogues.languages():
+        problems += [f"{message_catalogue.po_path(language).relative_to(REPO_ROOT)}: {problem}"
+                     for problem in message_catalogue.catalogue_problems(language)]
     for problem in problems:
         print(f"✘ {problem}")
     if not problems:
@@ -37,6 +40,8 @@ def cmd_translations_refresh(args):
         print(f"{language}:")
         for lesson_id in args.lesson or lesson_ids():
             print(f"  {catalogues.refresh(lesson_id, language)}")
+        review = message_catalogue.refresh_catalogue(language)
+        print(f"  messages: {len(review)} to translate or review" + "".join(f"\n    {entry}" for entry in review))
     return 0
 
 
@@ -152,8 +157,9 @@ def parser():
                                  "translation is missing, fuzzy or breaks a placeholder").set_defaults(run=cmd_check)
     translations = sub.add_parser("translations", help="the translation catalogues in i18n/").add_subparsers(
         dest="action", required=True)
-    refresh = translations.add_parser("refresh", help="update the catalogues from the English sources and say "
-                                                      "what is new, fuzzy or obsolete")
+    refresh = translations.add_parser("refresh", help="update the catalogues (each lesson's and the messages') "
+                                                      "from the English sources and say what is new, fuzzy or "
+                                                      "obsolete")
     refresh.add_argument("--language", action="append", help="only this language, e.g. pt_BR (repeatable; "
                                                              "a new one starts its catalogues)")
     refresh.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")

@@ -4,15 +4,20 @@ For every lesson it makes three submissions (the reference solution, the
 untouched release, and one with the first half of the exercises done),
 plus, for lesson 01 only (it grades fast), ``copycat``: the reference with
 its variables renamed, comments reworded and spacing changed, which copy
-detection must flag. It grades them in parallel, writes the class report and
-the copy detection, and points at all of it. (``half_done`` is made of
-reference answers, so copy detection pairs it with ``reference`` too.)
+detection must flag; and, for every lesson a translation declares complete,
+``reference_<language>`` (``reference_pt_BR``): the reference in that
+edition, graded in it, so that the gradebook mixes editions as a real class
+may. It grades them in parallel, writes the class report and the copy
+detection, and points at all of it. (``half_done`` and the translated
+references are made of reference answers, so copy detection pairs them with
+``reference`` too.)
 """
 import shutil
 from pathlib import Path
 
-from course import grading, notebook_format, release, similarity
+from course import grading, notebook_format, release, similarity, translation
 from course.lessons import RELEASE_DIR, SOURCE_DIR, lesson_ids, notebook_name
+from course.translation import catalogues
 
 
 def _answer_ids(nb):
@@ -46,6 +51,12 @@ def copied(lesson):
     return nb
 
 
+def translated_references(lesson):
+    """``(student, notebook)`` of the lesson's reference in each edition that declares it complete."""
+    return [(f"reference_{language}", translation.source_notebook(lesson, language))
+            for language in catalogues.languages() if lesson in catalogues.complete_lessons(language)]
+
+
 def make_class(folder, lessons):
     """Write the demo submissions in nbgrader's layout; return the ``submitted`` folder."""
     submitted = Path(folder) / "submitted"
@@ -57,6 +68,7 @@ def make_class(folder, lessons):
             ("blank", notebook_format.read(RELEASE_DIR / lesson / name)),
             ("half_done", half_done(lesson)),
             *([("copycat", copied(lesson))] if lesson == COPIED_LESSON else []),
+            *translated_references(lesson),
         ):
             path = submitted / student / lesson / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,13 +77,14 @@ def make_class(folder, lessons):
 
 
 def unexpected(results):
-    """What the demo's grades should not be: reference (or copycat) below full marks, blanks above 0, any status
-    but graded. Empty when the grading works."""
+    """What the demo's grades should not be: a reference (in any edition) or copycat below full marks, blanks
+    above 0, any status but graded. Empty when the grading works."""
     problems = []
     for r in results:
+        full_marks = r["student"] in ("reference", "copycat") or r["student"].startswith("reference_")
         if r["status"] != "graded":
             problems.append(f"{r['student']} / {r['lesson']}: {r['status']}: {r['message']}")
-        elif r["student"] in ("reference", "copycat") and r["score"] != r["max_score"]:
+        elif full_marks and r["score"] != r["max_score"]:
             problems.append(f"{r['student']} / {r['lesson']}: {r['score']:g}/{r['max_score']:g}, expected full marks")
         elif r["student"] == "blank" and r["score"] != 0:
             problems.append(f"blank / {r['lesson']}: {r['score']:g}/{r['max_score']:g}, expected 0")

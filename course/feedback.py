@@ -11,6 +11,7 @@ import re
 
 import nbformat
 
+from course.exercise_headings import exercise_title
 from utils.i18n import N_, _
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -102,7 +103,6 @@ def failure_page(student, lesson, message, cells):
     )
 
 
-EXERCISE_HEADING = re.compile(r"^#{2,4}\s*(Exercise\s[^\n(]*?)\s*\(\d+ points?\)", re.M)
 # Messages and hints wrap at the page's width instead of running off to the right.
 PAGE_STYLE = "<style>div.output_area pre, div.output_subarea pre { white-space: pre-wrap; overflow-wrap: anywhere; }</style>"
 
@@ -111,18 +111,31 @@ def exercise_titles(nb):
     """grade_id of each graded test cell -> the title of its exercise ("Exercise 1 · a square layer")."""
     titles, title = {}, None
     for cell in nb.cells:
-        found = EXERCISE_HEADING.search(cell.source) if cell.cell_type == "markdown" else None
-        title = found.group(1).replace("`", "").strip() if found else title
+        found = exercise_title(cell.source) if cell.cell_type == "markdown" else None
+        title = found.replace("`", "").strip() if found else title
         nbgrader = cell.metadata.get("nbgrader", {})
         if nbgrader.get("grade") and not nbgrader.get("solution") and title:
             titles[nbgrader["grade_id"]] = title
     return titles
 
 
+# Where nbgrader's feedback template (English only) writes "Score:": the page's heading, the score
+# list, and the corner of each graded cell.
+TEMPLATE_SCORE = re.compile(r'(<h4>[^<]*\(|</a> \(|<span class="pull-right">\s*)Score:')
+TEMPLATE_LABELS = (N_("Student's answer"), N_("Grade cell"))
+
+
 def finish_page(page, titles):
-    """nbgrader's feedback HTML with exercise titles in its score list (not "Test cell") and wrapped outputs."""
+    """nbgrader's feedback HTML with exercise titles in its score list (not "Test cell"), its own words
+    in the language of the moment, and wrapped outputs."""
     for grade_id, title in titles.items():
         page = page.replace(f'<a href="#{grade_id}">Test cell</a>', f'<a href="#{grade_id}">{html.escape(title)}</a>')
+    score = html.escape(_("Score"))
+    page = TEMPLATE_SCORE.sub(lambda found: f"{found.group(1)}{score}:", page)
+    for label in TEMPLATE_LABELS:
+        page = page.replace(f'<span class="nbgrader-label">{label}', f'<span class="nbgrader-label">{html.escape(_(label))}')
+    top = html.escape(_("Top"))
+    page = page.replace('<a href="#top">(Top)</a>', f'<a href="#top">({top})</a>')
     return page.replace("</head>", PAGE_STYLE + "\n</head>", 1)
 
 

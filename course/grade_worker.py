@@ -8,7 +8,8 @@ that hangs or crashes the grader harms only its own grade. The steps:
 1. read the file; a file that is not a notebook, or not this lesson's, is
    *rejected* with a message that says what to submit instead;
 2. recover the work of a damaged notebook (:mod:`course.recover_cells`);
-3. ``nbgrader autograde`` it against a private copy of the gradebook, in a
+3. ``nbgrader autograde`` it against a private copy of the gradebook of its
+   edition (the task's ``language``, :mod:`course.submission_edition`), in a
    sandboxed kernel (:mod:`course.sandbox`), the hidden tests seeded for this
    student only (:mod:`course.hidden_seed`);
 4. judge again, in this process, the evidence each hidden test saved
@@ -16,6 +17,10 @@ that hangs or crashes the grader harms only its own grade. The steps:
    whose evidence is missing or wrong scores 0;
 5. rewrite the test cells so feedback shows no hidden test, render it;
 6. write the result as JSON, atomically (the file exists only when complete).
+
+Everything the student reads (self-checks, verdicts, notes, rejections, the
+feedback page) is in the submission's language: the worker speaks it
+(:func:`utils.i18n.set_language`) and so does the kernel (``COURSE_LANGUAGE``).
 
 A result's ``status`` says whose the outcome is: ``graded`` (the student's
 code decided), ``rejected`` (the file cannot be graded as this lesson), or
@@ -46,10 +51,11 @@ from course.nbgrader_settings import COURSE_ID
 from course.recover_cells import committed_releases, recover
 from course.release import hidden_test_lines
 from course.judges import judges_of
+from course.submission_file import read_notebook
+from course.translation import source_notebook
 from grader_tests.exercise import CheckFailed
-from utils.i18n import _
+from utils.i18n import ENGLISH, _, set_language
 
-MAX_SUBMISSION_BYTES = 20 * 2**20
 JAIL_BYTES = 128 * 2**20  # what the kernel may write outside its memory: evidence and sockets
 
 
@@ -130,7 +136,8 @@ def rejudge(lesson, evidence_dir, seed, cell_ids):
 
 
 def new_result(task, cells):
-    return {"student": task["student"], "lesson": task["lesson"], "status": "graded", "message": "",
+    return {"student": task["student"], "lesson": task["lesson"], "language": task["language"],
+            "status": "graded", "message": "",
             "source_name": task.get("source_name", Path(task["notebook"]).name),
             "submitted_as": task.get("submitted_as", task["student"]),
             "sha256": file_digest(task["notebook"]), "notes": [],
@@ -138,35 +145,21 @@ def new_result(task, cells):
                        "message": ""} for grade_id, points in cells]}
 
 
-def read_submission(path, lesson, release):
+def read_submission(path, lesson, release, language=ENGLISH):
     """``(notebook, notes, None)`` ready to grade, or ``(None, [], why it is rejected)``.
 
-    The file is read without following a link, and only up to
-    :data:`MAX_SUBMISSION_BYTES`; a message never quotes its content.
+    ``release`` is the lesson's release in the submission's edition ``language``.
     """
-    resubmit = _("Save it from Jupyter or Colab (File > Download .ipynb) and submit it again.")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            data = f.read(MAX_SUBMISSION_BYTES + 1)
-    except OSError:
-        return None, [], _("the file could not be read (is it a link?).") + f" {resubmit}"
-    if len(data) > MAX_SUBMISSION_BYTES:
-        return None, [], _("the file is larger than {megabytes} MB; clear the outputs (Edit > Clear all outputs) "
-                           "and submit it again.").format(megabytes=MAX_SUBMISSION_BYTES // 2**20)
-    try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-        nbformat.validate(nb)
-        nbformat.writes(nb).encode("utf-8")  # text that cannot be written back (a lone surrogate) is refused
-    except Exception as error:
-        why = _("the file is empty") if not data.strip() else type(error).__name__
-        return None, [], _("the file is not a valid Jupyter notebook ({why}).").format(why=why) + f" {resubmit}"
-    return recover(nb, release, lesson, committed_releases())
+    nb, rejection = read_notebook(path)
+    if rejection:
+        return None, [], rejection
+    return recover(nb, release, lesson, committed_releases(language))
 
 
 def grade(task):
     started = time.monotonic()
-    student, lesson = task["student"], task["lesson"]
+    student, lesson, language = task["student"], task["lesson"], task["language"]
+    set_language(language)
     work = Path(task["workdir"])
     shutil.rmtree(work, ignore_errors=True)
     submitted = work / "submitted" / student / lesson / notebook_name(lesson)
@@ -177,7 +170,7 @@ def grade(task):
     cells = grade_cells(db_url, lesson)
     result = new_result(task, cells)
     release = nbformat.read(task["release_notebook"], as_version=4)
-    nb, notes, rejection = read_submission(task["notebook"], lesson, release)
+    nb, notes, rejection = read_submission(task["notebook"], lesson, release, language)
     result["notes"] = notes
     if rejection:
         result.update(status="rejected", message=rejection)
@@ -232,7 +225,8 @@ def autograde(task, work, db_url, cells, notes):
         evidence_dir.mkdir()
         runtime.mkdir()
         sealed.mkdir(mode=0o700)
-        os.environ.update({"COURSE_EVIDENCE_DIR": str(evidence_dir), "JUPYTER_RUNTIME_DIR": str(runtime)})
+        os.environ.update({"COURSE_EVIDENCE_DIR": str(evidence_dir), "JUPYTER_RUNTIME_DIR": str(runtime),
+                           "COURSE_LANGUAGE": task["language"]})
         os.environ.pop("COURSE_GRADING_SEED", None)
         kernel_folder = work / "submitted" / student / lesson
         sandbox = {"evidence_dir": evidence_dir, "sealed_dir": sealed,
@@ -269,7 +263,8 @@ def autograde(task, work, db_url, cells, notes):
         gb.db.commit()
 
     release = nbformat.read(task["release_notebook"], as_version=4)
-    nbformat.write(feedback.sanitize(nb, release, verdicts, hidden_test_lines(lesson), notes), autograded)
+    hidden = hidden_test_lines(source_notebook(lesson, task["language"]))
+    nbformat.write(feedback.sanitize(nb, release, verdicts, hidden, notes), autograded)
     shutil.copy(autograded, Path(task["autograded_copy"]))
     make_api(work, db_url).generate_feedback(lesson, student, force=True)
     html = work / "feedback" / student / lesson / notebook_name(lesson).replace(".ipynb", ".html")

@@ -4,6 +4,8 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from utils.i18n import ENGLISH
+
 
 STATUSES = ("graded", "rejected", "error")
 MAX_RESULT_BYTES = 2**20
@@ -58,7 +60,8 @@ def write_gradebook(results, path):
 
     Columns: ``student``, ``submitted_as`` (the name in the files, when it was
     not a safe student id), then for each lesson ``<lesson>:<exercise>`` ...,
-    ``<lesson>:total`` and ``<lesson>:status``, then ``total`` and
+    ``<lesson>:total``, ``<lesson>:status`` and ``<lesson>:language`` (the
+    edition the submission was made from: ``en``, ``pt_BR``), then ``total`` and
     ``max_total`` (the points of every lesson graded). A student with no
     submission for a lesson gets empty cells there (not zeros), so missing
     and failed work stay distinguishable.
@@ -71,7 +74,8 @@ def write_gradebook(results, path):
         by_student[result["student"]][result["lesson"]] = result
     header = ["student", "submitted_as"]
     for lesson in sorted(lessons):
-        header += [f"{lesson}:{exercise}" for exercise in lessons[lesson]] + [f"{lesson}:total", f"{lesson}:status"]
+        header += [f"{lesson}:{exercise}" for exercise in lessons[lesson]]
+        header += [f"{lesson}:total", f"{lesson}:status", f"{lesson}:language"]
     header += ["total", "max_total"]
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
@@ -83,7 +87,7 @@ def write_gradebook(results, path):
                 result = by_student[student].get(lesson)
                 scores = {c["exercise"]: c["score"] for c in result["cells"]} if result else {}
                 row += [_num(scores[e]) if e in scores else "" for e in lessons[lesson]]
-                row += [_num(result["score"]) if result else "", result["status"] if result else ""]
+                row += [_num(result["score"]), result["status"], result.get("language", ENGLISH)] if result else ["", "", ""]
                 total += result["score"] if result else 0.0
                 max_total += sum(lessons[lesson].values())
             writer.writerow(row + [_num(total), _num(max_total)])

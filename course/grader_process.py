@@ -20,12 +20,27 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 
 from course.lessons import REPO_ROOT
+
+# What became of a task: the grader answered that it is done, or that it failed on it; it ran
+# over the time limit (and was killed); or it died.
+DONE, FAILED, TIMEOUT, DIED = "done", "failed", "timeout", "died"
 
 _local = threading.local()
 _started = set()
 _started_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one task (:data:`DONE`, :data:`FAILED`, :data:`TIMEOUT` or :data:`DIED`), what the
+    grader printed meanwhile, and its exit code when it died. The caller words it for whoever reads it."""
+
+    what: str
+    log: bytes
+    exit_code: int | None = None
 
 
 class GraderProcess:
@@ -45,41 +60,33 @@ class GraderProcess:
         return self.process.poll() is None
 
     def run(self, task_file, seconds):
-        """Grade the task in ``task_file``; return ``(None, log)`` when the grader answered,
-        else ``(why not, log)``, where ``log`` is what the grader printed meanwhile."""
+        """Grade the task in ``task_file`` within ``seconds``; return its :class:`Outcome`."""
         start = self.log.seek(0, os.SEEK_END)
         try:
             self.process.stdin.write(f"{task_file}\n".encode())
             self.process.stdin.flush()
-            answer = self._answer(seconds)
+            what = self._answer(seconds)
         except BrokenPipeError:
-            answer = None
-        if answer == "timeout":
+            what = DIED
+        if what in (TIMEOUT, DIED):
             self.kill()
-            reason = f"grading was stopped after {seconds} s; does a cell run forever?"
-        elif answer is None:
-            self.kill()
-            reason = f"the grader stopped with exit code {self.process.returncode}"
-        elif answer != "done":
-            reason = "the grader failed on this submission (its log says why)"
-        else:
-            reason = None
         self.log.seek(start)
-        return reason, self.log.read()
+        return Outcome(what, self.log.read(), self.process.returncode if what == DIED else None)
 
     def _answer(self, seconds):
-        """The grader's one-line answer, ``None`` if it died, ``"timeout"`` after ``seconds``."""
+        """:data:`DONE` or :data:`FAILED` as the grader's one-line answer says, :data:`TIMEOUT` after
+        ``seconds``, :data:`DIED` when it is gone."""
         deadline = time.monotonic() + seconds
         line = b""
         while not line.endswith(b"\n"):
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.process.stdout], [], [], left)[0]:
-                return "timeout"
+                return TIMEOUT
             chunk = os.read(self.process.stdout.fileno(), 256)
             if not chunk:
-                return None
+                return DIED
             line += chunk
-        return line.decode().strip()
+        return DONE if line.decode().strip() == "done" else FAILED
 
     def kill(self):
         try:  # the grader and the sandboxes it started (they die with it)

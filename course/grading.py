@@ -7,6 +7,11 @@ must see this repository and the output folder at the same paths). A
 submission's result file is written when it is graded, so a run that is
 stopped and started again grades only what is missing.
 
+A class may mix the course's editions (English, pt_BR): each submission is
+graded against the gradebook and release of its own edition
+(:mod:`course.submission_edition` recognises it), by the same hidden tests,
+and everything its student reads is in its language.
+
 Output folder::
 
     gradebook.csv               one row per student
@@ -34,12 +39,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import grader_process, gradebook, preflight, report, roster, sandbox, similarity, submissions
+from course import (grader_process, gradebook, preflight, report, roster, sandbox, similarity, submission_edition,
+                    submissions, translation)
 from course.grade_worker import file_digest, grader_fault, write_json_atomically
 from course.hidden_seed import seed_for
 from course.lessons import REPO_ROOT, notebook_name
 from course.nbgrader_settings import CELL_TIMEOUT_SECONDS
-from course.release import generate
+from utils.i18n import _, set_language
 
 NO_SANDBOX_WARNING = ("! grading WITHOUT a sandbox (--no-sandbox): student code can use the network and read "
                       "every file the grading user can read, other students' submissions included; as root, "
@@ -60,23 +66,26 @@ class Limits:
     memory_gb: float = sandbox.DEFAULT_MEMORY_LIMIT_GB
 
 
-def prepare_templates(lessons, folder):
-    """Build, for each lesson, the gradebook that autograding needs and the release notebook."""
+def prepare_templates(editions, folder):
+    """Build, for each ``(lesson, language)`` of ``editions``, the gradebook that autograding needs and the
+    release notebook. Each edition needs its own: nbgrader restores the locked cells from the gradebook."""
     templates = {}
-    for lesson in lessons:
-        db = Path(folder) / lesson / "gradebook.db"
+    for lesson, language in sorted(editions):
+        db = Path(folder) / language / lesson / "gradebook.db"
         db.parent.mkdir(parents=True, exist_ok=True)
         db.unlink(missing_ok=True)
-        release = generate(lesson, Path(folder) / "release", f"sqlite:///{db}")
-        templates[lesson] = {"template_db": str(db), "release_notebook": str(release)}
+        release = translation.generate(lesson, language, Path(folder) / language / "release", f"sqlite:///{db}")
+        templates[lesson, language] = {"template_db": str(db), "release_notebook": str(release)}
     return templates
 
 
-def make_task(sub, out, templates, seed, limits, hidden, threads, sandboxed=True):
+def make_task(sub, language, out, templates, seed, limits, hidden, threads, sandboxed=True):
+    """The task of grading ``sub``, a submission of the ``language`` edition."""
     return {
         "threads": threads,
         "student": sub.student,
         "lesson": sub.lesson,
+        "language": language,
         "notebook": str(sub.path),
         "source_name": sub.path.name,
         "submitted_as": sub.submitted_as,
@@ -89,7 +98,7 @@ def make_task(sub, out, templates, seed, limits, hidden, threads, sandboxed=True
         "log": str(out / "logs" / sub.lesson / f"{sub.student}.log"),
         "feedback": str(out / "feedback" / sub.student / f"{sub.lesson}.html"),
         "autograded_copy": str(out / "autograded" / sub.student / notebook_name(sub.lesson)),
-        **templates[sub.lesson],
+        **templates[sub.lesson, language],
     }
 
 
@@ -97,28 +106,48 @@ def run_task(task):
     """Grade one submission with this thread's grader process; return its result.
 
     When the grader does not finish (time limit, crash), the result is
-    written here instead, with every exercise at 0 and the reason: over the
-    notebook's time limit, the student's code decided (``graded``); a grader
-    that died or failed is the grading's fault (``error``).
+    written here instead, with every exercise at 0 and the reason, in the
+    submission's language: over the notebook's time limit, the student's
+    code decided (``graded``); a grader that died or failed is the grading's
+    fault (``error``). The log says what happened, for the instructor.
     """
+    set_language(task["language"])  # this thread speaks to this submission's student, until it is done
+    try:
+        return _run_in_grader(task)
+    finally:
+        set_language(None)
+
+
+def _run_in_grader(task):
     Path(task["autograded_copy"]).parent.mkdir(parents=True, exist_ok=True)
     task_file = Path(task["workdir"] + ".task.json")
     write_json_atomically(task_file, task)
     started = time.monotonic()
     grader = grader_process.for_this_thread(task["threads"])
-    reason, log = grader.run(task_file, task["limits"]["notebook_seconds"])
+    seconds = task["limits"]["notebook_seconds"]
+    outcome = grader.run(task_file, seconds)
     result_path = Path(task["result"])
-    result = gradebook.read_result(result_path, task["student"], task["lesson"]) if reason is None else None
+    result = (gradebook.read_result(result_path, task["student"], task["lesson"])
+              if outcome.what == grader_process.DONE else None)
     if result is None:
-        timed_out = reason is not None and reason.startswith("grading was stopped")
-        result = _failed_result(task, "graded" if timed_out else "error",
-                                reason if timed_out else grader_fault(), time.monotonic() - started)
-        log = log + f"\n{reason or 'the grader wrote no valid result'}\n".encode()
+        if outcome.what == grader_process.TIMEOUT:
+            reason = _("grading was stopped after {seconds} s; does a cell run forever?").format(seconds=seconds)
+            result = _failed_result(task, "graded", reason, time.monotonic() - started)
+        else:
+            result = _failed_result(task, "error", grader_fault(), time.monotonic() - started)
         Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
-        Path(task["log"]).write_bytes(log)
+        Path(task["log"]).write_bytes(outcome.log + f"\n{_log_line(outcome, seconds)}\n".encode())
     shutil.rmtree(task["workdir"], ignore_errors=True)
     task_file.unlink(missing_ok=True)
     return result
+
+
+def _log_line(outcome, seconds):
+    """Why the grader wrote no result, for the instructor (in English, as the rest of the log)."""
+    return {grader_process.TIMEOUT: f"grading was stopped after {seconds} s",
+            grader_process.DIED: f"the grader stopped with exit code {outcome.exit_code}",
+            grader_process.FAILED: "the grader failed on this submission (see above)",
+            }.get(outcome.what, "the grader wrote no valid result")
 
 
 def _failed_result(task, status, reason, seconds):
@@ -130,7 +159,8 @@ def _failed_result(task, status, reason, seconds):
     with Gradebook(f"sqlite:///{task['template_db']}", COURSE_ID) as gb:
         cells = [(c.name, c.max_score) for c in gb.find_notebook(task["lesson"], task["lesson"]).grade_cells]
     result = {
-        "student": task["student"], "lesson": task["lesson"], "status": status, "message": reason,
+        "student": task["student"], "lesson": task["lesson"], "language": task["language"],
+        "status": status, "message": reason,
         "source_name": task["source_name"], "submitted_as": task["submitted_as"],
         "sha256": file_digest(task["notebook"]), "notes": [],
         "cells": [{"id": i, "exercise": i.removeprefix("test_"), "score": 0.0, "max": m, "message": reason}
@@ -194,12 +224,14 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
     hidden = [REPO_ROOT / "solutions", out, target if target.is_dir() else target.parent]
     if todo:
         preflight.run(_scratch(out), limits.memory_gb, sandboxed, hidden)
+        editions = {s.path: submission_edition.of_file(s.path, s.lesson) for s in todo}
         with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
-            templates = prepare_templates(sorted({s.lesson for s in todo}), folder)
+            templates = prepare_templates({(s.lesson, editions[s.path]) for s in todo}, folder)
             workers = workers or os.cpu_count() or 1
             # Kernels running side by side share the cores instead of each using them all.
             threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
-            tasks = [make_task(s, out, templates, seed, limits, hidden, threads, sandboxed) for s in todo]
+            tasks = [make_task(s, editions[s.path], out, templates, seed, limits, hidden, threads, sandboxed)
+                     for s in todo]
             _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream))
     results = gradebook.load_results(out / "results")
     gradebook.write_gradebook(results, out / "gradebook.csv")

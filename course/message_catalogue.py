@@ -26,7 +26,6 @@ from babel.messages.pofile import read_po, write_po
 from course.lessons import REPO_ROOT
 from utils.i18n import DOMAIN, LOCALE_DIR
 
-LANGUAGES = ("pt_BR",)  # the languages with a catalogue: refresh and check each of them
 # The folders whose messages a student reads. Lesson modules are included whole: a
 # module whose messages are not wrapped yet simply adds nothing.
 METHOD_MAP = [("utils/**.py", "python"), ("grader_tests/**.py", "python"), ("course/**.py", "python")]

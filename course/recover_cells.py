@@ -29,8 +29,10 @@ import re
 from collections import defaultdict
 
 from course import notebook_format
-from course.lessons import RELEASE_DIR, lesson_ids, notebook_name
-from utils.i18n import _, ngettext
+from course.exercise_headings import exercise_title
+from course.lessons import lesson_ids, notebook_name
+from course.translation import release_path
+from utils.i18n import ENGLISH, _, ngettext
 
 # Share of its lines a locked cell must keep to be recognised by its content alone.
 MIN_SIMILARITY = 0.6
@@ -42,7 +44,6 @@ WRONG_LESSON_MARGIN = 0.25
 # submission is not that lesson's notebook at all.
 MIN_OWN_SHARE = 0.2
 DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s+(\w+)", re.M)
-EXERCISE_TITLE = re.compile(r"^#+\s*(Exercise\s.*?)\s*(?:\(\d+ points?\))?$", re.M)
 
 
 def _nbgrader(cell):
@@ -93,8 +94,7 @@ class _Release:
         self.index = {_grade_id(c): i for i, c in enumerate(nb.cells)}
         self.titles, title = {}, None
         for i, cell in enumerate(nb.cells):
-            found = EXERCISE_TITLE.search(cell.source) if cell.cell_type == "markdown" else None
-            title = found.group(1) if found else title
+            title = (exercise_title(cell.source) if cell.cell_type == "markdown" else None) or title
             if _is_answer(cell):
                 self.titles[i] = title or _("the exercise '{grade_id}'").format(grade_id=_grade_id(cell))
 
@@ -123,6 +123,11 @@ class _Release:
         lines = _lines(cell.source)
         return any(not _is_answer(c) and c.cell_type == cell.cell_type
                    and _similarity(self.lines[k], lines, _is_test(c)) == 1.0 for k, c in enumerate(self.cells))
+
+
+def locked_share(release, cells):
+    """Share of the locked text of ``release`` (a release notebook) that ``cells`` hold unchanged."""
+    return _Release(release).locked_share(cells)
 
 
 def _align(release, cells, lines, names):
@@ -169,9 +174,15 @@ def _lesson_label(lesson):
 
 
 @functools.cache
-def committed_releases():
-    """Lesson id -> its release notebook in ``notebooks/`` (for telling lessons apart)."""
-    return {lesson: notebook_format.read(RELEASE_DIR / lesson / notebook_name(lesson)) for lesson in lesson_ids()}
+def committed_release(lesson, language=ENGLISH):
+    """The lesson's release notebook of the ``language`` edition, as committed in ``notebooks/``
+    (for telling lessons, and editions, apart)."""
+    return notebook_format.read(release_path(lesson, language))
+
+
+def committed_releases(language=ENGLISH):
+    """Lesson id -> its committed release notebook of the ``language`` edition."""
+    return {lesson: committed_release(lesson, language) for lesson in lesson_ids()}
 
 
 class _Recovery:
@@ -351,7 +362,7 @@ def recover(nb, release, lesson, all_releases):
         return None, [], _("Your notebook is empty. Open {notebook} from the course, write your answers in its "
                            "answer cells, save it and submit it again.").format(notebook=notebook_name(lesson))
     own = target.locked_share(cells)
-    shares = {other: _Release(other_nb).locked_share(cells)
+    shares = {other: locked_share(other_nb, cells)
               for other, other_nb in all_releases.items() if other != lesson}
     other = max(shares, key=shares.get, default=None)
     if other and shares[other] >= OTHER_LESSON_SHARE and shares[other] >= own + WRONG_LESSON_MARGIN:

@@ -2,9 +2,10 @@
 import importlib
 from collections import defaultdict
 
-from course import notebook_format
-from course.lessons import RELEASE_DIR, SOURCE_DIR, notebook_name
+from course import notebook_format, translation
+from course.lessons import notebook_name
 from tests import inprocess
+from utils.i18n import ENGLISH
 
 
 def lesson_tests(lesson):
@@ -50,9 +51,11 @@ def write_flat(nb, folder, student, lesson):
     return path
 
 
-def reference(lesson):
-    return notebook_format.read(SOURCE_DIR / lesson / notebook_name(lesson))
+def reference(lesson, language=ENGLISH):
+    """The lesson's source, solutions and hidden tests included, in the ``language`` edition."""
+    return translation.source_notebook(lesson, language)
 
 
-def blank(lesson):
-    return notebook_format.read(RELEASE_DIR / lesson / notebook_name(lesson))
+def blank(lesson, language=ENGLISH):
+    """The lesson's committed release in the ``language`` edition."""
+    return notebook_format.read(translation.release_path(lesson, language))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from course import evidence, feedback, gradebook, submissions
+from course.lessons import SOURCE_DIR
 from course.hidden_seed import SeedHiddenTests, exercise_seed, seed_for, seeded
 from course.release import hidden_test_lines
 from tests import classroom
@@ -108,7 +109,7 @@ def test_each_hidden_test_gets_its_own_seed_for_as_long_as_it_runs():
 
 
 def test_feedback_never_shows_hidden_test_lines_printed_by_the_notebook():
-    lines = hidden_test_lines(LESSON)
+    lines = hidden_test_lines(classroom.reference(LESSON))
     nb = classroom.reference(LESSON)
     stolen = "\n".join(sorted(lines)[:3])
     nb.cells.append(nbformat.v4.new_code_cell("print(captured)", outputs=[
@@ -140,7 +141,7 @@ def test_any_file_name_is_graded_under_a_safe_id(tmp_path, name):
 def test_links_in_the_submissions_folder_are_not_graded(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / f"sol_{LESSON}.ipynb").symlink_to(classroom.SOURCE_DIR / LESSON / f"{LESSON}.ipynb")
+    (folder / f"sol_{LESSON}.ipynb").symlink_to(SOURCE_DIR / LESSON / f"{LESSON}.ipynb")
     elsewhere = tmp_path / "elsewhere"
     classroom.write(classroom.reference(LESSON), elsewhere, "eve", LESSON)
     (folder / "eve").symlink_to(elsewhere / "eve", target_is_directory=True)
@@ -155,7 +156,8 @@ def test_a_name_that_looks_like_a_made_up_id_cannot_take_it():
 
 @pytest.mark.parametrize("content", [b"root:x:0:0:root:/root:/bin/bash\n", b"", "surrogate", "huge"])
 def test_unreadable_submissions_are_rejected_without_quoting_them(tmp_path, content):
-    from course.grade_worker import MAX_SUBMISSION_BYTES, read_submission
+    from course.grade_worker import read_submission
+    from course.submission_file import MAX_SUBMISSION_BYTES
 
     path = tmp_path / "s.ipynb"
     if content == "surrogate":

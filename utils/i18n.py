@@ -7,10 +7,12 @@ own :mod:`gettext` in the compiled catalogue
 ``i18n/<language>/messages.po``, is extracted from the code and compiled by
 :mod:`course.message_catalogue`.
 
-The language is the one given to :func:`set_language`, else the environment
-variable ``COURSE_LANGUAGE``, else English; a language without a catalogue
-gives English. It is read each time a message is made, never at import, so
-a grading process can switch language from one submission to the next.
+The language is the one given to :func:`set_language` in this thread, else
+the environment variable ``COURSE_LANGUAGE``, else English; a language
+without a catalogue gives English. It is read each time a message is made,
+never at import, so a grading process can switch language from one
+submission to the next, and grading threads side by side can each speak the
+language of their own submission.
 
 A message with values is looked up with named fields and filled afterwards,
 ``_("the output for an input of shape {shape}").format(shape=x.shape)``: an
@@ -19,25 +21,25 @@ f-string would be filled before the lookup and never found.
 import functools
 import gettext
 import os
+import threading
 from pathlib import Path
 
 DOMAIN = "course"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENGLISH = "en"
 
-_chosen = None
+_chosen = threading.local()
 
 
 def set_language(code):
-    """Use ``code`` ("pt_BR", "pt-BR", "en", ...) from now on in this process; None goes back to
+    """Use ``code`` ("pt_BR", "pt-BR", "en", ...) from now on in this thread; None goes back to
     ``COURSE_LANGUAGE``."""
-    global _chosen
-    _chosen = code
+    _chosen.code = code
 
 
 def language():
     """The language code messages are made in now, as gettext spells it ("pt_BR")."""
-    code = _chosen or os.environ.get("COURSE_LANGUAGE") or ENGLISH
+    code = getattr(_chosen, "code", None) or os.environ.get("COURSE_LANGUAGE") or ENGLISH
     return code.strip().replace("-", "_")
 
 

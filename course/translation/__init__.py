@@ -8,6 +8,6 @@ them in ``i18n/<language>/<lesson>.po``, :mod:`~course.translation.checks`
 says what is missing, fuzzy or broken, and :mod:`~course.translation.editions`
 builds and checks ``notebooks/<language>/``.
 """
-from course.translation.editions import build, check, release_path, source_notebook
+from course.translation.editions import build, check, generate, release_path, source_notebook
 
-__all__ = ["build", "check", "release_path", "source_notebook"]
+__all__ = ["build", "check", "generate", "release_path", "source_notebook"]

@@ -50,6 +50,16 @@ def _generate(lesson_id, language, release_dir, scratch, db_url):
     return release.generate(lesson_id, release_dir, db_url, root=scratch, code_stub=code_stub(lesson_id, language))
 
 
+def generate(lesson_id, language, release_dir, db_url):
+    """Generate the lesson's release of ``language`` (English included) into ``release_dir/<lesson_id>/``
+    and record it in the gradebook ``db_url``: what grading a submission of that edition starts from
+    (the locked cells nbgrader restores are the edition's own)."""
+    if language == ENGLISH:
+        return release.generate(lesson_id, release_dir, db_url)
+    with tempfile.TemporaryDirectory() as scratch:
+        return _generate(lesson_id, language, release_dir, scratch, db_url)
+
+
 def build(language, lessons=None, release_dir=RELEASE_DIR):
     """Write the ``language`` release of ``lessons`` (all by default); return the paths written."""
     edition_dir = Path(release_dir) / language
