@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 # Quick mode for every notebook this suite runs, in-process or in a kernel.
 os.environ["COURSE_QUICK_RUN"] = "1"
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -14,3 +16,10 @@ def pytest_generate_tests(metafunc):
     from tests import hidden_checks
 
     hidden_checks.parametrize(metafunc)
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english_unless_a_test_says_otherwise(monkeypatch):
+    """A notebook run in this process sets ``COURSE_LANGUAGE`` in its set-up cell (a pt-BR
+    one to ``pt_BR``); it must not carry over to the tests that run after it."""
+    monkeypatch.delenv("COURSE_LANGUAGE", raising=False)

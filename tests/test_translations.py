@@ -169,20 +169,22 @@ def test_pt_release_has_the_same_cells_identifiers_and_grade_ids_and_shows_nothi
     assert release.leaks(translation.source_notebook(lesson, LANGUAGE), portuguese) == []
 
 
-def test_no_english_left_in_the_worked_example():
-    """Every entry of lesson 01 is translated, and differs from its English unless what is left is
-    code, math, numbers or a name the glossary keeps in English."""
-    catalog = catalogues.read(WORKED_EXAMPLE, LANGUAGE)
+@pytest.mark.parametrize("lesson", lesson_ids())
+def test_no_english_left_in_a_pt_release(lesson):
+    """Every entry is translated; prose and comments differ from their English unless what is
+    left is code, math, numbers or a name the glossary keeps in English (a string literal may
+    be code the student reads, such as a formula in a self-check's description)."""
+    catalog = catalogues.read(lesson, LANGUAGE)
     kept = kept_in_english()
-    for _, entry in catalogues.source_entries(WORKED_EXAMPLE):
+    for _, entry in catalogues.source_entries(lesson):
         translated = catalog[entry.text]
         assert translated.string and not translated.fuzzy, entry.text
-        if translated.string == entry.text:
+        if translated.string == entry.text and entry.kind != "string":
             text = entry.text
             for _, pattern in placeholders.KINDS:
                 text = pattern.sub(" ", text)
             assert set(re.findall(r"[^\W\d_][\w-]*", text)) <= kept, entry.text
-    release_text = translation.release_path(WORKED_EXAMPLE, LANGUAGE).read_text()
+    release_text = translation.release_path(lesson, LANGUAGE).read_text()
     assert "Inclua seu código aqui" in release_text and "YOUR CODE HERE" not in release_text
 
 
@@ -202,3 +204,16 @@ def test_the_pt_reference_of_the_worked_example_runs_top_to_bottom():
                 errors[cell.id] = error
     plt.close("all")
     assert errors == {}
+
+
+def test_a_pt_notebook_sets_its_messages_in_portuguese():
+    """The set-up cell of each edition names its language, so a student running the pt-BR
+    notebook alone (no grader, no environment variable) reads the self-checks in Portuguese."""
+    from utils import i18n
+
+    for lesson, language in ((WORKED_EXAMPLE, LANGUAGE), (WORKED_EXAMPLE, "en")):
+        path = translation.release_path(lesson, language) if language != "en" else \
+            RELEASE_DIR / lesson / notebook_name(lesson)
+        setup = next(c for c in notebook_format.read(path).cells if "COURSE_LANGUAGE" in c.source)
+        exec(compile(_to_python(setup.source), setup.id, "exec"), {"__name__": "__main__"})
+        assert i18n.language() == language

@@ -9,8 +9,10 @@ IPython's ``%magic`` lines as harmless operators):
   translated as one;
 * a **string literal** (f-strings included) is an entry when it holds a word
   and either some whitespace (a sentence: a printed label, a plot title, a
-  self-check description or hint, a docstring) or is a positional argument
-  of ``print`` (a one-word label such as ``"train"``). It is code, and no
+  self-check description or hint, a docstring) or is a one-word label: a
+  positional argument of ``print`` or of a plot's labelling calls
+  (:data:`LABEL_CALLS`: ``ax.set_xlabel("epoch")``), or the value of a
+  human-facing keyword (``label="data"``). It is code, and no
   entry, when it is a keyword argument other than the human-facing ones
   (:data:`HUMAN_KEYWORDS`: ``loc="lower right"`` is code), an operand of
   ``in``, ``==``, ``!=`` or ``is``, a dictionary key, bytes, or holds
@@ -28,6 +30,7 @@ from course.translation.entry import Entry
 from course.translation.placeholders import has_words
 
 HUMAN_KEYWORDS = {"hint", "title", "label", "xlabel", "ylabel", "suptitle", "description", "message"}
+LABEL_CALLS = {"print", "title", "xlabel", "ylabel", "suptitle", "set_title", "set_xlabel", "set_ylabel"}
 OPERATORS = {"in", "not", "is", "==", "!="}
 SPACING = {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT}
 STRING_OPENING = re.compile(r"([A-Za-z]*)('''|\"\"\"|'|\")")
@@ -58,12 +61,12 @@ def _is_code(before, after):
     return after.string == ":" and second in ("{", ",")
 
 
-def _string_entry(token, print_argument):
+def _string_entry(token, label):
     prefix, quote = STRING_OPENING.match(token.string).groups()
     text = token.string[len(prefix) + len(quote):-len(quote)]
     if "b" in prefix.lower() or "://" in text or not has_words(text):
         return None
-    if not (re.search(r"\s", text) or print_argument):
+    if not (re.search(r"\s", text) or label):
         return None
     return Entry(text, "string", line_break="\n" if len(quote) == 3 else " ", quote=prefix + quote)
 
@@ -119,8 +122,9 @@ def _replacements(source):
                 brackets.pop()
         elif token.type == tokenize.STRING and region is None:
             before, after = neighbours[id(token)]
-            in_print = bool(brackets) and brackets[-1] == "print" and before[1].string in ("(", ",")
-            entry = None if _is_code(before, after) else _string_entry(token, in_print)
+            label = (bool(brackets) and brackets[-1] in LABEL_CALLS and before[1].string in ("(", ",")
+                     or before[1].string == "=" and before[0].string in HUMAN_KEYWORDS)
+            entry = None if _is_code(before, after) else _string_entry(token, label)
             if entry:
                 start = offset(token.start) + len(entry.quote)
                 found.append((start, start + len(entry.text), entry))

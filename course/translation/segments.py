@@ -15,6 +15,11 @@ import nbformat
 from course.translation import markdown, python_code
 from course.translation.entry import Entry
 
+# The set-up cell of every lesson names the language of the messages its self-checks (and a
+# grader) print; an edition's notebooks name their own, so a student gets them in it.
+LANGUAGE_SETTING = 'os.environ["COURSE_LANGUAGE"] = "{}"'
+SOURCE_LANGUAGE = "en"
+
 
 def cell_parts(cell):
     """The cell's source as a list of literal strings and entries."""
@@ -35,7 +40,8 @@ def translate(nb, translations, language=None):
 
     Entries with no translation keep their English; code, metadata and
     hidden tests are copied as they are. With ``language``, the notebook's
-    metadata says which edition it is (``metadata.course.language``).
+    metadata says which edition it is (``metadata.course.language``) and its
+    set-up cell sets that language for the messages (:data:`LANGUAGE_SETTING`).
     """
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
@@ -43,4 +49,8 @@ def translate(nb, translations, language=None):
                               for part in cell_parts(cell))
     if language:
         nb.metadata.course = nbformat.from_dict({**nb.metadata.get("course", {}), "language": language})
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source = cell.source.replace(LANGUAGE_SETTING.format(SOURCE_LANGUAGE),
+                                                  LANGUAGE_SETTING.format(language))
     return nb
