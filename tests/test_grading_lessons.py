@@ -1,6 +1,14 @@
 """Every lesson through the instructor's ``grade``: the reference gets full
 marks and runs without an error from top to bottom, the blank release gets 0
-on every graded cell, and log noise on stderr costs no points. Mutants
+on every graded cell, and log noise on stderr costs no points.
+
+By default the reference is the pt-BR edition's, beside the blank releases of
+both editions: its code is the English reference's (only prose, comments and
+labels differ), so one run shows both the lesson and the pt-BR grading path.
+The English references run top to bottom in tests/test_lessonNN_checks.py,
+lesson 01's through the grader in tests/test_grading_robustness.py, and all
+of them in ``python -m course demo``; here they are graded with the slow
+variants. Mutants
 losing their exercise's points, and correct but different answers keeping
 them, through the whole grader are the slow part (``-m slow``); the default
 suite checks each of them against the hidden-test checks directly
@@ -35,8 +43,9 @@ NOISE = Mutant("log noise", "square_model", "    return x ** 2",
 def _students(lesson, variants):
     """name -> (notebook, exercises that must score 0, exercises that must keep full marks).
 
-    By default the reference and the blank release (and, for lesson 01, a
-    correct answer that is noisy on stderr); with ``variants`` the lesson's
+    By default the pt-BR reference and both editions' blank releases (and, for
+    lesson 01, an English correct answer that is noisy on stderr); with
+    ``variants`` the English reference and the lesson's
     mutants and correct-but-different answers, several to a notebook. A
     mutant may also cost the exercises after it that use its answer (a
     broken layer breaks the model built from it), so there only the
@@ -44,13 +53,15 @@ def _students(lesson, variants):
     """
     everything = set(exercises_of(grader_module(lesson)))
     if not variants:
-        students = {"reference": (classroom.reference(lesson), set(), everything),
-                    "blank": (classroom.blank(lesson), everything, set())}
+        students = {"reference_pt_BR": (classroom.reference(lesson, "pt_BR"), set(), everything),
+                    "blank": (classroom.blank(lesson), everything, set()),
+                    "blank_pt_BR": (classroom.blank(lesson, "pt_BR"), everything, set())}
         if lesson[:2] == "01":
             students["noisy"] = (classroom.apply_all(classroom.reference(lesson), [NOISE]), set(), everything)
         return students
     module = classroom.lesson_tests(lesson)
-    students = {f"mutants{i}": (classroom.apply_all(classroom.reference(lesson), round_), {m.breaks for m in round_},
+    students = {"reference": (classroom.reference(lesson), set(), everything)}
+    students |= {f"mutants{i}": (classroom.apply_all(classroom.reference(lesson), round_), {m.breaks for m in round_},
                                 _tested_before(lesson, {m.cell for m in round_}))
                 for i, round_ in enumerate(classroom.mutant_rounds(module.MUTANTS))}
     for i, round_ in enumerate(classroom.mutant_rounds(module.ALTERNATIVES)):
@@ -90,6 +101,7 @@ def _check_points(expected, results, lesson, student):
     result = results[student, lesson]
     failing, passing = expected[student, lesson]
     assert result["status"] == "graded", result["message"]
+    assert result["language"] == ("pt_BR" if student.endswith("_pt_BR") else "en")
     for cell in result["cells"]:
         if cell["exercise"] in failing:
             assert cell["score"] == 0, cell
@@ -115,7 +127,7 @@ def test_mutants_lose_and_alternatives_keep_their_points(graded_variants, lesson
 @pytest.mark.parametrize("lesson", lesson_ids())
 def test_reference_runs_top_to_bottom_without_an_error(graded_class, lesson):
     _, _, out = graded_class
-    nb = nbformat.read(out / "autograded" / "reference" / f"{lesson}.ipynb", as_version=4)
+    nb = nbformat.read(out / "autograded" / "reference_pt_BR" / f"{lesson}.ipynb", as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     assert all(c.execution_count for c in nb.cells if c.cell_type == "code" and c.source.strip())
@@ -125,7 +137,7 @@ def test_reference_runs_top_to_bottom_without_an_error(graded_class, lesson):
 def test_no_stored_output_or_feedback_page_shows_control_characters(graded_class, lesson):
     """Progress bars redraw with backspaces and carriage returns; a page shows each redraw."""
     _, _, out = graded_class
-    for student in ("reference", "blank"):
+    for student in ("reference_pt_BR", "blank"):
         nb = nbformat.read(out / "autograded" / student / f"{lesson}.ipynb", as_version=4)
         for cell in nb.cells:  # bold and colours (model.summary(), tracebacks) are rendered, not shown
             for output in cell.get("outputs", []):
