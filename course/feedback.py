@@ -123,6 +123,7 @@ def exercise_titles(nb):
 # list, and the corner of each graded cell.
 TEMPLATE_SCORE = re.compile(r'(<h4>[^<]*\(|</a> \(|<span class="pull-right">\s*)Score:')
 TEMPLATE_LABELS = (N_("Student's answer"), N_("Grade cell"))
+TEMPLATE_COMMENT = re.compile(r'(<a href="#comment-[^"]*">)Comment</a>')  # an answer cell in the score list
 
 
 def finish_page(page, titles):
@@ -134,6 +135,8 @@ def finish_page(page, titles):
     page = TEMPLATE_SCORE.sub(lambda found: f"{found.group(1)}{score}:", page)
     for label in TEMPLATE_LABELS:
         page = page.replace(f'<span class="nbgrader-label">{label}', f'<span class="nbgrader-label">{html.escape(_(label))}')
+    comment = html.escape(_("Comment"))
+    page = TEMPLATE_COMMENT.sub(lambda found: f"{found.group(1)}{comment}</a>", page)
     top = html.escape(_("Top"))
     page = page.replace('<a href="#top">(Top)</a>', f'<a href="#top">({top})</a>')
     return page.replace("</head>", PAGE_STYLE + "\n</head>", 1)

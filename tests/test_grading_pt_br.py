@@ -101,13 +101,14 @@ def test_the_feedback_page_s_own_words_are_translated():
     page = ('<head></head><h4>01_lambda_layers (Score: 8.0 / 10.0)</h4><li><a href="#test_a">Test cell</a> '
             '(Score: 2.0 / 2.0)</li><span class="nbgrader-label">Student\'s answer</span>'
             '<span class="pull-right">\n      Score: 0.0 / 2.0 <a href="#top">(Top)</a>\n  </span>'
-            '<pre>print("Score: 3")</pre>')
+            '<li><a href="#comment-a">Comment</a></li><pre>print("Score: 3")</pre>')
     set_language(PT)
     try:
         finished = feedback.finish_page(page, {"test_a": "Exercício 1 · um quadrado"})
     finally:
         set_language(None)
     assert finished.count("Pontuação:") == 3 and "Sua resposta" in finished and "(topo)" in finished
+    assert '<a href="#comment-a">Comentário</a>' in finished
     assert 'print("Score: 3")' in finished  # what the notebook printed stays as it was
     assert "Exercício 1 · um quadrado</a>" in finished
 
