@@ -23,8 +23,10 @@ def plain(text):
     return ANSI.sub("", text)
 
 
-def error_output(ename, message):
-    return nbformat.v4.new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
+def failed_output(message):
+    """A hidden test's failure as the page shows it: the check's message after a cross, as a
+    self-check prints it, in any language (no exception name)."""
+    return nbformat.v4.new_output("error", ename="HiddenTestFailed", evalue=message, traceback=[f"✘ {message}"])
 
 
 def _output_text(output):
@@ -73,7 +75,7 @@ def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
                 passed = _("✔ All hidden tests passed.") + "\n"
                 cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=passed)]
             else:
-                cell.outputs = [error_output("HiddenTestFailed", message)]
+                cell.outputs = [failed_output(message)]
         elif cell.get("outputs"):
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=_(HIDDEN_OUTPUT) + "\n")
                             if _shows_any(output, hidden_lines) else _inert(output) for output in cell.outputs]
