@@ -202,9 +202,13 @@ def writes_results(path):
     return ALL
 
 
-CASES = [syntax_error, exception, infinite_loop, crashed_kernel, memory_bomb, deleted_graded_cells,
-         deleted_answer_cell, edited_test_cells, stripped_metadata, invalid_json, empty_file, giant_output,
-         patched_checks, patched_assert_and_numpy, always_equal_objects, prefilled_outputs, writes_results]
+CASES = [syntax_error, infinite_loop, crashed_kernel, memory_bomb, deleted_graded_cells, edited_test_cells,
+         invalid_json, empty_file, giant_output, patched_checks, writes_results]
+# Cases whose failure a quick case above already shows (an exception as a syntax error does, a
+# deleted answer cell as deleted graded cells, stripped metadata and a pasted blank as a pasted
+# reference, the cheats as patched checks): graded in a class of their own, behind the slow marker.
+SLOW_CASES = [exception, deleted_answer_cell, stripped_metadata, patched_assert_and_numpy,
+              always_equal_objects, prefilled_outputs]
 
 
 def _pasted(nb):
@@ -249,4 +253,5 @@ def wrong_lesson(path):
     return ALL
 
 
-CASES += [pasted_reference, pasted_blank, split_and_copied_cells, wrong_lesson]
+CASES += [pasted_reference, split_and_copied_cells, wrong_lesson]
+SLOW_CASES += [pasted_blank]

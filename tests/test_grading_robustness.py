@@ -33,16 +33,14 @@ def _fingerprints(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lms")
+def _grade_class(folder, good, bad):
     export = folder / "export"
     export.mkdir()
     expected = {}
-    for name in GOOD:
+    for name in good:
         classroom.write_flat(classroom.reference(corpus.LESSON), export, name, corpus.LESSON)
         expected[safe_student_id(name)] = corpus.NONE
-    for case in BAD:
+    for case in bad:
         expected[case.__name__] = case(export / f"{case.__name__}_{corpus.LESSON}.ipynb")
     (export / "notes.ipynb").write_text("{}")
     before = _fingerprints(export)
@@ -52,12 +50,30 @@ def graded(tmp_path_factory):
     return expected, results, summary, before, _fingerprints(export), folder / "out"
 
 
-CASES = [safe_student_id(name) for name in GOOD] + [case.__name__ for case in BAD]
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    return _grade_class(tmp_path_factory.mktemp("lms"), GOOD, BAD)
+
+
+@pytest.fixture(scope="module")
+def graded_slow_cases(tmp_path_factory):
+    return _grade_class(tmp_path_factory.mktemp("lms-slow"), GOOD[:1], corpus.SLOW_CASES)
+
+
+SLOW_CASES = [case.__name__ for case in corpus.SLOW_CASES]
+CASES = [safe_student_id(name) for name in GOOD] + [case.__name__ for case in BAD] + [
+    pytest.param(name, marks=pytest.mark.slow) for name in SLOW_CASES]
+
+
+@pytest.fixture
+def class_of(request):
+    """student -> the graded class that holds them."""
+    return lambda student: request.getfixturevalue("graded_slow_cases" if student in SLOW_CASES else "graded")
 
 
 @pytest.mark.parametrize("student", CASES)
-def test_each_submission_gets_the_grade_it_deserves(graded, student):
-    expected, results, *_ = graded
+def test_each_submission_gets_the_grade_it_deserves(class_of, student):
+    expected, results, *_ = class_of(student)
     result = results[student]
     for cell in result["cells"]:
         if cell["exercise"] in expected[student]:
@@ -68,8 +84,8 @@ def test_each_submission_gets_the_grade_it_deserves(graded, student):
 
 
 @pytest.mark.parametrize("student", CASES)
-def test_each_submission_has_a_feedback_page_without_hidden_tests(graded, student):
-    *_, out = graded
+def test_each_submission_has_a_feedback_page_without_hidden_tests(class_of, student):
+    *_, out = class_of(student)
     page = (out / "feedback" / student / f"{corpus.LESSON}.html").read_text()
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     name = {safe_student_id(n): n for n in GOOD}.get(student, student)
