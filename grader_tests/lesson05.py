@@ -5,12 +5,17 @@ weights come from the inputs, so that the judge can recompute every number
 in NumPy, and so that a mistake in one exercise does not cost the points of
 another. The exceptions say so in their docstrings.
 """
+import contextlib
+import io
+import sys
+
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from grader_tests.exercise import LOSS_BASE, Exercise, config_evidence
+from grader_tests.exercise import LOSS_BASE, Exercise, config_evidence, json_evidence
+from utils import progress
 
 EPSILON = 1e-7
 DEFAULT_UNITS = 128
@@ -36,6 +41,18 @@ class TrustedContrastive(keras.losses.Loss):
         return y_true * ops.square(y_pred) + (1 - y_true) * ops.square(ops.maximum(self.margin - y_pred, 0.0))
 
 
+TRAINING_SCALE = 1.25
+
+
+class TrainingScale(keras.layers.Layer):
+    """A deterministic stand-in for Dropout: it acts in training mode only, where it multiplies its
+    input by TRAINING_SCALE (as Dropout scales the units it keeps), so a judge can recompute a step
+    exactly and still tell a model run in training mode from one run in inference mode."""
+
+    def call(self, inputs, training=None):
+        return inputs * TRAINING_SCALE if training else inputs
+
+
 def trusted_weights(rng, features, hidden=8, embedding=4):
     return [rng.normal(0, 0.6, size=(features, hidden)).astype("float32"),
             rng.uniform(0.0, 0.2, size=hidden).astype("float32"),
@@ -44,14 +61,15 @@ def trusted_weights(rng, features, hidden=8, embedding=4):
 
 
 def trusted_siamese(weights):
-    """A tiny siamese network (two Dense relu layers, shared) with the given weights, no dropout.
+    """A tiny siamese network (two Dense relu layers, shared) with the given weights, and a
+    :class:`TrainingScale` between them where the lesson's encoder has Dropout.
 
     The last layer has a relu, as in the lesson's encoder: without it, its
     bias would cancel in u - v, get a zero gradient, and never change.
     """
     features, hidden = weights[0].shape
     encoder = keras.Sequential([keras.Input(shape=(features,)), keras.layers.Dense(hidden, activation="relu"),
-                                keras.layers.Dense(weights[2].shape[1], activation="relu")])
+                                TrainingScale(), keras.layers.Dense(weights[2].shape[1], activation="relu")])
     encoder.set_weights(weights)
     first, second = keras.Input(shape=(features,)), keras.Input(shape=(features,))
     return keras.Model([first, second], TrustedDistance()([encoder(first), encoder(second)]))
@@ -107,14 +125,19 @@ class ClassIndices(Exercise):
 
 
 class CreatePairs(Exercise):
+    """Besides the small random case, a fixed large one (1,001 items per class) shows how often each
+    other class is drawn as a negative partner: 1,000 draws per class, so that a class drawn too
+    seldom or too often stands out whatever the grading seed."""
+
     key = "create_pairs"
     title = "Exercise 2 (create_pairs)"
+    spread_per_class = 1001
 
     def inputs(self, rng):
         labels = np.concatenate([np.repeat(np.arange(10), 5), rng.integers(0, 10, size=30)])
         labels = rng.permutation(labels)
         x = np.stack([np.arange(len(labels)), rng.uniform(0, 1, len(labels)), labels], axis=1).astype("float32")
-        return {"labels": labels, "x": x}
+        return {"labels": labels, "x": x, "spread_labels": np.arange(10 * self.spread_per_class) % 10}
 
     def probe(self, inputs, create_pairs):
         x, y = inputs["x"], inputs["labels"]
@@ -124,7 +147,12 @@ class CreatePairs(Exercise):
         np.random.seed(2)
         again, _ = create_pairs(x, indices, np.random.default_rng(7))
         other, _ = create_pairs(x, indices, np.random.default_rng(8))
-        return {"pairs": pairs, "labels": labels, "again": again, "other": other}
+        spread_labels = inputs["spread_labels"]
+        positions = np.arange(len(spread_labels), dtype="float32")[:, None]
+        spread, _ = create_pairs(positions, [np.where(spread_labels == c)[0] for c in range(10)],
+                                 np.random.default_rng(9))
+        return {"pairs": pairs, "labels": labels, "again": again, "other": other, "spread": spread,
+                "labels_dtype": json_evidence(str(np.asarray(labels).dtype))}
 
 
 class ContrastiveLoss(Exercise):
@@ -231,7 +259,7 @@ class Training(Exercise):
 
 
 class TrainStep(Exercise):
-    """One step on a fixed batch, with a tiny trusted model without dropout (so the step is deterministic)."""
+    """One step on a fixed batch, with a tiny trusted model whose stand-in for dropout is deterministic."""
 
     key = "train_step"
     title = "Exercise 8 (train_step)"
@@ -257,7 +285,7 @@ class TrainStep(Exercise):
         """
         def activity(x):
             hidden = x @ weights[0] + weights[1]
-            return hidden > 0, np.maximum(hidden, 0.0) @ weights[2] + weights[3] > 0
+            return hidden > 0, TRAINING_SCALE * np.maximum(hidden, 0.0) @ weights[2] + weights[3] > 0
         same = pairs[labels == 1]
         return all(np.any(first != second) for first, second in zip(activity(same[:, 0]), activity(same[:, 1])))
 
@@ -272,21 +300,43 @@ class TrainStep(Exercise):
         return evidence
 
 
+def identity_weights(features=6, hidden=8, embedding=4):
+    """Weights with which :func:`trusted_siamese` embeds an image of non-negative pixels as its first
+    ``embedding`` pixels, so that the distance of a pair is known in advance."""
+    first, second = np.eye(features, hidden, dtype="float32"), np.eye(hidden, embedding, dtype="float32")
+    first[embedding:] = 0.0
+    return [first, np.zeros(hidden, "float32"), second, np.zeros(embedding, "float32")]
+
+
 class Evaluate(Exercise):
+    """``evaluate`` runs on pairs whose distances are drawn in fixed groups around the threshold
+    margin / 2, so that the accuracy is 32 / 40 = 0.8 on every seed: predictions right and wrong
+    for both labels, and some pairs beyond twice the margin."""
+
     key = "evaluate"
     title = "Exercise 9 (predict_same and evaluate)"
     margin = 1.3
+    # (label, lowest distance, highest distance, number of pairs), around margin / 2 = 0.65
+    groups = ((1, 0.0, 0.6, 16), (1, 0.7, 2.5, 4), (0, 0.7, 2.5, 12), (0, 2.7, 3.5, 4), (0, 0.0, 0.6, 4))
 
     def inputs(self, rng):
-        pairs, labels = random_pairs(rng, 40, 6)
+        labels = np.concatenate([np.full(count, label) for label, _, _, count in self.groups])
+        gaps = np.concatenate([rng.uniform(low, high, count) for _, low, high, count in self.groups])
+        order = rng.permutation(len(labels))
+        first = rng.uniform(0, 1, size=(len(labels), 6))
+        direction = np.abs(rng.normal(size=(len(labels), 4)))
+        second = first.copy()
+        second[:, :4] += gaps[:, None] * direction / np.linalg.norm(direction, axis=1, keepdims=True)
         distances = rng.uniform(0, 2, size=20).astype("float32")
         distances[:3] = (0.5, 1.0, 0.65)
-        return {"weights": trusted_weights(rng, 6), "pairs": pairs, "labels": labels, "distances": distances}
+        return {"weights": identity_weights(), "pairs": np.stack([first, second], axis=1)[order].astype("float32"),
+                "labels": labels[order].astype("float32"), "distances": distances}
 
     def probe(self, inputs, predict_same, evaluate):
         model = trusted_siamese(inputs["weights"])
         loss, accuracy = evaluate(model, inputs["pairs"], inputs["labels"], TrustedContrastive(self.margin))
-        return {"same1": np.asarray(predict_same(inputs["distances"], 1.0)).astype(np.int64),
+        same = np.asarray(predict_same(inputs["distances"], 1.0))
+        return {"same1": same.astype(np.int64), "same_dtype": json_evidence(str(same.dtype)),
                 "same2": np.asarray(predict_same(inputs["distances"], self.margin)).astype(np.int64),
                 "loss": loss, "accuracy": accuracy}
 
@@ -311,17 +361,58 @@ class Batches(Exercise):
                 "again": flat(again)}
 
 
+@contextlib.contextmanager
+def recorded_progress_bars():
+    """Within it, every keras.utils.Progbar made outside Keras itself (``model.predict(verbose=1)``
+    makes its own) records its target, stateful metrics and verbosity, and each update its step,
+    value names and whether it finalizes the bar (as Keras decides when ``finalize`` is None).
+    Yields the list of records, one dict per bar."""
+    bars, progbar = [], keras.utils.Progbar
+    init, update = progbar.__init__, progbar.update
+
+    def recording_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        if not sys._getframe(1).f_globals.get("__name__", "").startswith("keras"):
+            bars.append({"bar": self, "updates": []})
+
+    def recording_update(self, current, values=None, finalize=None):
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        for bar in bars:
+            if bar["bar"] is self:
+                bar["updates"].append((float(current), [str(name) for name, _ in values or []], bool(finalize)))
+        return update(self, current, values, finalize)
+
+    progbar.__init__, progbar.update = recording_init, recording_update
+    try:
+        yield bars
+    finally:
+        progbar.__init__, progbar.update = init, update
+
+
+def progress_evidence(bars):
+    """The records of :func:`recorded_progress_bars` as numbers (None as -1) and JSON."""
+    number = lambda value: -1 if value is None else value  # noqa: E731
+    return {"bar_targets": [number(b["bar"].target) for b in bars],
+            "bar_verbose": [number(b["bar"].verbose) for b in bars],
+            "bar_stateful": json_evidence([sorted(b["bar"].stateful_metrics) for b in bars]),
+            "bar_updates": json_evidence([b["updates"] for b in bars])}
+
+
 class FitLoop(Exercise):
     """Runs the student's loop with a tiny trusted model, train step and loss; it also relies on the
-    student's make_batches and evaluate, which the loop calls (as the exercise asks)."""
+    student's make_batches and evaluate, which the loop calls (as the exercise asks). Pair k holds
+    k / 100 as the first pixel of its first image and (k + 50) / 100 as that of its second one, so
+    that the recording step sees which pairs each batch holds."""
 
     key = "fit_loop"
     title = "Exercise 10b (fit_siamese)"
-    epochs, batch_size = 3, 8
+    epochs, batch_size, partner = 3, 8, 50
 
     def inputs(self, rng):
         pairs, labels = random_pairs(rng, 30, 6)
         pairs[:, 0, 0] = np.arange(30) / 100.0
+        pairs[:, 1, 0] = (np.arange(30) + self.partner) / 100.0
         val_pairs, val_labels = random_pairs(rng, 12, 6)
         return {"weights": trusted_weights(rng, 6), "pairs": pairs, "labels": labels,
                 "val_pairs": val_pairs, "val_labels": val_labels}
@@ -330,16 +421,24 @@ class FitLoop(Exercise):
         model = trusted_siamese(inputs["weights"])
         loss_fn = TrustedContrastive(1.0)
         step = trusted_train_step(model, keras.optimizers.Adam(1e-2), loss_fn)
-        seen = []
+        seen = {"first": [], "second": [], "labels": []}
 
         def recording_step(x_pair, y):
-            seen.append(np.rint(np.asarray(x_pair[0])[:, 0] * 100).astype(np.int64))
+            for name, images in zip(("first", "second"), x_pair):
+                seen[name].append(np.rint(np.asarray(images)[:, 0] * 100).astype(np.int64))
+            seen["labels"].append(np.ravel(y))
             return step(x_pair, y)
 
-        history = fit_siamese(model, recording_step, (inputs["pairs"], inputs["labels"]),
-                              (inputs["val_pairs"], inputs["val_labels"]), loss_fn,
-                              self.epochs, self.batch_size, np.random.default_rng(5))
-        evidence = {"calls": len(seen), "seen": np.concatenate(seen) if seen else np.zeros(0, np.int64)}
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed), recorded_progress_bars() as bars:
+            verbosity = progress.verbosity()
+            history = fit_siamese(model, recording_step, (inputs["pairs"], inputs["labels"]),
+                                  (inputs["val_pairs"], inputs["val_labels"]), loss_fn,
+                                  self.epochs, self.batch_size, np.random.default_rng(5))
+        evidence = {"calls": len(seen["first"]), "printed": json_evidence(printed.getvalue()),
+                    "verbosity": verbosity, **progress_evidence(bars)}
+        for name, parts in seen.items():
+            evidence[f"seen_{name}"] = np.concatenate(parts) if parts else np.zeros(0)
         for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
             evidence[name] = np.asarray(history[name], dtype=np.float64)
         for i, weight in enumerate(model.get_weights()):

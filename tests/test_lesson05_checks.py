@@ -16,6 +16,7 @@ from tests.inprocess import Mutant
 
 LESSON = "05_siamese"
 EARLY = {"class_indices", "create_pairs"}  # answer cells that run before the saved prefix ends
+DISPLAY_ONLY = "the self-check does not read what the loop prints or shows"
 
 MUTANTS = [
     Mutant("argwhere gives 2-D arrays", "class_indices", "np.where(y == c)[0]", "np.argwhere(y == c)",
@@ -30,6 +31,10 @@ MUTANTS = [
            "create_pairs"),
     Mutant("positive pair (i, i) instead of (i, i + 1)", "create_pairs", "class_indices[d][i + 1]",
            "class_indices[d][i]", "create_pairs"),
+    Mutant("negative partner never class d + 1", "create_pairs", "rng.integers(1, 10)", "rng.integers(2, 10)",
+           "create_pairs", hidden_only="the self-check only sees that the two classes of a negative pair differ"),
+    Mutant("integer labels", "create_pairs", 'np.array([1, 0], dtype="float32")', "np.array([1, 0])",
+           "create_pairs", hidden_only="the self-check compares the labels' values, not their dtype"),
     Mutant("swapped labels in the loss (1 = different)", "contrastive_loss",
            "y_true = ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))",
            "y_true = 1.0 - ops.reshape(ops.cast(y_true, y_pred.dtype), (-1,))", "contrastive_loss"),
@@ -72,10 +77,18 @@ MUTANTS = [
     Mutant("train_step climbs the gradient", "train_step", "zip(gradients, model.trainable_weights)",
            "zip([-g for g in gradients], model.trainable_weights)", "train_step"),
     Mutant("train_step without tf.function", "train_step", "    @tf.function\n", "", "train_step"),
+    Mutant("train_step in inference mode", "train_step", "model(x_pair, training=True)", "model(x_pair)",
+           "train_step", hidden_only="the self-check's model has no dropout, so both modes give the same loss"),
     Mutant("threshold in the wrong direction", "evaluate", "distances) <= margin / 2)",
            "distances) >= margin / 2)", "evaluate"),
     Mutant("threshold at the margin", "evaluate", "distances) <= margin / 2)", "distances) <= margin)",
            "evaluate"),
+    Mutant("evaluate in training mode", "evaluate",
+           "model.predict([pairs[:, 0], pairs[:, 1]], batch_size=4096, verbose=0)",
+           "model([pairs[:, 0], pairs[:, 1]], training=True)", "evaluate",
+           hidden_only="the self-check's model has no dropout, so both modes give the same loss"),
+    Mutant("predict_same's arguments swapped in evaluate", "evaluate", "predict_same(distances, loss_fn.margin)",
+           "predict_same(loss_fn.margin, distances)", "evaluate"),
     Mutant("evaluate on the first pair only", "evaluate", "[pairs[:, 0], pairs[:, 1]]", "[pairs[:1, 0], pairs[:1, 1]]",
            "evaluate"),
     Mutant("unshuffled batches", "batches", "order = rng.permutation(n)", "order = np.arange(n)", "batches"),
@@ -92,6 +105,9 @@ MUTANTS = [
            "evaluate(model, pairs, labels, loss_fn)", "fit_loop"),
     Mutant("only the first batch of each epoch", "fit_loop", "for step, batch in enumerate(batches):",
            "for step, batch in enumerate(batches[:1]):", "fit_loop"),
+    Mutant("the first images twice", "fit_loop", "(pairs[batch, 0], pairs[batch, 1])",
+           "(pairs[batch, 0], pairs[batch, 0])", "fit_loop",
+           hidden_only="the self-check only looks at the first images of each batch"),
     Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
            "ContrastiveLoss(margin=0.1)", "trained_model"),
     Mutant("the grader's trusted distance handed in", "distance", "class EuclideanDistance(keras.layers.Layer):",
@@ -127,6 +143,12 @@ ALTERNATIVES = [
     Mutant("pairs built image by image, as in the seed", "create_pairs",
            "    pairs = np.stack([x[first], x[second]], axis=1)\n",
            "    pairs = np.array([[x[a], x[b]] for a, b in zip(first, second)])\n", "create_pairs"),
+    Mutant("other class drawn with rng.choice among the nine", "create_pairs",
+           "other = (d + rng.integers(1, 10)) % 10", "other = rng.choice([c for c in range(10) if c != d])",
+           "create_pairs"),
+    Mutant("evaluate calls the model with training=False", "evaluate",
+           "model.predict([pairs[:, 0], pairs[:, 1]], batch_size=4096, verbose=0)",
+           "model([pairs[:, 0], pairs[:, 1]], training=False)", "evaluate"),
     Mutant("rng.shuffle instead of rng.permutation", "batches", "order = rng.permutation(n)",
            "order = np.arange(n)\n    rng.shuffle(order)", "batches"),
     Mutant("predict_same returns booleans", "evaluate", '(np.ravel(distances) <= margin / 2).astype("int64")',
@@ -157,13 +179,45 @@ SLOW_MUTANTS = [
     Mutant("loss **kwargs not passed to the base class", "contrastive_loss", "        super().__init__(**kwargs)\n"
            "        self.margin = margin", "        super().__init__()\n        self.margin = margin",
            "contrastive_loss", hidden_only="the self-check never gives the loss a name or a reduction"),
+    Mutant("partner drawn among all ten, moved on by one when it is d", "create_pairs",
+           "other = (d + rng.integers(1, 10)) % 10",
+           "other = rng.integers(0, 10)\n            other = (other + 1) % 10 if other == d else other",
+           "create_pairs", hidden_only="the self-check only sees that the two classes of a negative pair differ"),
+    Mutant("labels not taken from the batch", "fit_loop", "labels[batch])", "labels[:len(batch)])", "fit_loop",
+           hidden_only="the self-check only looks at the first images of each batch"),
+    Mutant("epochs printed from 0", "fit_loop", 'print(f"Epoch {epoch + 1}/{epochs}")',
+           'print(f"Epoch {epoch}/{epochs}")', "fit_loop", hidden_only=DISPLAY_ONLY),
+    Mutant("progress bar steps from 0", "fit_loop", "progbar.update(step + 1,", "progbar.update(step,", "fit_loop",
+           hidden_only=DISPLAY_ONLY),
+    Mutant("progress bar finalized by the last batch", "fit_loop", "finalize=False)", ")", "fit_loop",
+           hidden_only=DISPLAY_ONLY),
+    Mutant("progress bar without its target", "fit_loop", "keras.utils.Progbar(len(batches),",
+           "keras.utils.Progbar(None,", "fit_loop", hidden_only=DISPLAY_ONLY),
+    Mutant("predict_same returns floats", "evaluate", '(np.ravel(distances) <= margin / 2).astype("int64")',
+           '(np.ravel(distances) <= margin / 2).astype("float32")', "evaluate",
+           hidden_only="the self-check compares the values of predict_same, not their dtype"),
+    Mutant("accuracy counts the wrong predictions", "evaluate", "loss_fn.margin) == np.ravel(labels)",
+           "loss_fn.margin) != np.ravel(labels)", "evaluate"),
+]
+SLOW_ALTERNATIVES = [
+    Mutant("labels from a float32 list", "create_pairs", 'labels = np.tile(np.array([1, 0], dtype="float32"), 10 * n)',
+           "labels = np.array([1.0, 0.0] * 10 * n, dtype=np.float32)", "create_pairs"),
+    Mutant("predict_same with np.where", "evaluate", '(np.ravel(distances) <= margin / 2).astype("int64")',
+           "np.where(np.ravel(distances) <= margin / 2, 1, 0)", "evaluate"),
+    Mutant("epochs counted from 1", "fit_loop",
+           'for epoch in range(epochs):\n        print(f"Epoch {epoch + 1}/{epochs}")',
+           'for epoch in range(1, epochs + 1):\n        print(f"Epoch {epoch}/{epochs}")', "fit_loop"),
+    Mutant("epoch line printed with print's arguments", "fit_loop", 'print(f"Epoch {epoch + 1}/{epochs}")',
+           'print("Epoch", epoch + 1, "/", epochs)', "fit_loop"),
+    Mutant("tf.keras's Progbar", "fit_loop", "keras.utils.Progbar(len(batches),",
+           "tf.keras.utils.Progbar(len(batches),", "fit_loop"),
 ]
 
 
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
-    SLOW_MUTANTS = SLOW_MUTANTS
-    MUTATION_REVIEWED = False
+    SLOW_MUTANTS, SLOW_ALTERNATIVES = SLOW_MUTANTS, SLOW_ALTERNATIVES
+    MUTATION_REVIEWED = True
 
     @pytest.fixture(scope="class")
     def reference_run(self, prefix):

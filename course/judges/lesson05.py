@@ -1,10 +1,12 @@
 """Judges of lesson05's hidden tests: they decide, outside the student's kernel, from the
 evidence its probes saved (see :mod:`grader_tests.lesson05`, the kernel side)."""
+import re
+
 import numpy as np
 from grader_tests import expect
-from grader_tests.exercise import LOSS_BASE
+from grader_tests.exercise import LOSS_BASE, from_json_evidence
 from grader_tests import lesson05 as probes
-from grader_tests.lesson05 import EPSILON
+from grader_tests.lesson05 import EPSILON, TRAINING_SCALE
 
 
 ENCODER_PARAMETERS = 133_504
@@ -16,13 +18,24 @@ def contrastive(labels, distances, margin):
     return float(np.mean(y * d ** 2 + (1 - y) * np.maximum(margin - d, 0.0) ** 2))
 
 
-def np_distances(first, second, weights):
+def np_distances(first, second, weights, training=False):
     """Distances that the trusted siamese network of :func:`trusted_siamese` gives, in NumPy."""
+    scale = TRAINING_SCALE if training else 1.0
+
     def encode(x):
-        hidden = np.maximum(x @ weights[0] + weights[1], 0.0)
+        hidden = scale * np.maximum(x @ weights[0] + weights[1], 0.0)
         return np.maximum(hidden @ weights[2] + weights[3], 0.0)
     squared = np.sum((encode(first) - encode(second)) ** 2, axis=-1)
     return np.sqrt(np.maximum(squared, EPSILON))
+
+
+def wrong_mode(title, what, got, right, other_mode, mode, hint):
+    """Fail, saying so, when the loss ``got`` is the one of the trusted model run in the other ``mode``
+    (its :class:`TrainingScale` then gives ``other_mode`` instead of ``right``)."""
+    same = lambda a, b: np.isclose(a, b, atol=1e-5, rtol=1e-3)  # noqa: E731
+    if np.ndim(got) == 0 and same(got, other_mode) and not same(got, right):
+        raise expect.failure(title, f"{what} is the loss of the model in {mode} mode: expected {right:.6g}, "
+                             f"got {got:.6g}.", hint)
 
 
 def _weights_of(evidence, prefix, count=4):
@@ -46,6 +59,11 @@ class ClassIndices(probes.ClassIndices):
 
 
 class CreatePairs(probes.CreatePairs):
+    # Each of the nine shares is 1/9 with a standard deviation of 0.0099 over 1,000 draws: 0.05 is five
+    # of them, which a fair draw passes (all 90 shares) but 0 or 0.2 (a class left out, or drawn about
+    # twice as often) does not.
+    spread_tolerance = 0.05
+
     def judge(self, inputs, evidence):
         x, y = inputs["x"], inputs["labels"]
         indices = [np.where(y == c)[0] for c in range(10)]
@@ -56,6 +74,8 @@ class CreatePairs(probes.CreatePairs):
                      "each of shape (2, features).")
         expect.equal(self.title, "the labels", np.ravel(evidence["labels"]), np.tile([1, 0], 10 * n),
                      "Labels alternate 1 (same class), 0 (different classes), starting with 1.")
+        expect.equal(self.title, "the dtype of the labels", from_json_evidence(evidence["labels_dtype"]), "float32",
+                     'The labels should be a float32 array: np.array([1, 0], dtype="float32"), repeated.')
         ids = np.rint(pairs[:, :, 0]).astype(int)
         expect.close(self.title, "the images in the pairs", pairs, x[ids],
                      "Each pair holds two rows of x, unchanged.")
@@ -73,12 +93,32 @@ class CreatePairs(probes.CreatePairs):
         position = np.array([np.searchsorted(indices[c], j) for c, j in zip(partner_class, negatives[:, 1])])
         expect.equal(self.title, "the position of the second image in its class", position, np.tile(np.arange(n), 10),
                      "The second image of a negative pair is item i of the other class.")
+        self.judge_spread(inputs["spread_labels"], evidence["spread"])
         expect.equal(self.title, "pairs from two calls with the same rng seed are identical",
                      bool(np.array_equal(pairs, evidence["again"])), True,
                      "Draw random numbers from the rng argument only, never from np.random.")
         expect.equal(self.title, "a different rng gives different negative pairs",
                      bool(np.array_equal(pairs, evidence["other"])), False,
                      "The other class must be drawn at random, with the rng argument.")
+
+    def judge_spread(self, y, spread):
+        """Each class's negative partners: each of the nine other classes about 1/9 of the time."""
+        n = self.spread_per_class - 1
+        expect.shape(self.title, f"the pairs for {self.spread_per_class} items per class", np.shape(spread),
+                     (20 * n, 2, 1), "There are 2 pairs per item: 20 * n in all.")
+        classes = y[np.rint(spread[1::2, :, 0]).astype(int)]
+        counts = np.zeros((10, 10))
+        np.add.at(counts, (classes[:, 0], classes[:, 1]), 1)
+        expect.equal(self.title, f"the number of negative pairs (of {10 * n}) with two images of the same class",
+                     int(np.trace(counts)), 0,
+                     "Pick the other class as (d + rng.integers(1, 10)) % 10, never d itself.")
+        gaps = np.abs(counts / n - (1 - np.eye(10)) / 9)
+        d, other = np.unravel_index(np.argmax(gaps), gaps.shape)
+        expect.close(self.title, f"the share of class {d}'s {n} negative pairs whose other image is of class {other}",
+                     counts[d, other] / n, 1 / 9,
+                     "The other class should be any of the nine others with the same chance, 1/9: "
+                     "dn = (d + rng.integers(1, 10)) % 10, where rng.integers(1, 10) gives 1 to 9 (10 is left out).",
+                     atol=self.spread_tolerance, rtol=0)
 
 
 class ContrastiveLoss(probes.ContrastiveLoss):
@@ -190,7 +230,10 @@ class TrainStep(probes.TrainStep):
                      False, "Write make_train_step yourself; the grader's own step is not an answer.")
         pairs, labels, before = inputs["pairs"], inputs["labels"], inputs["weights"]
         after = _weights_of(evidence, "after")
-        loss_before = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], before), 1.0)
+        loss_before = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], before, training=True), 1.0)
+        wrong_mode(self.title, "the loss that train_step returns", evidence["loss"], loss_before,
+                   contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], before), 1.0), "inference",
+                   "Call model(x_pair, training=True) inside the tape: training=True switches dropout on.")
         expect.close(self.title, "the loss that train_step returns", evidence["loss"], loss_before,
                      "Return loss_fn(y, model(x_pair, training=True)), computed inside the tape before the update.",
                      atol=1e-5, rtol=1e-3)
@@ -200,7 +243,7 @@ class TrainStep(probes.TrainStep):
         expect.equal(self.title, "which weight tensors one step changed", changed, [True] * 4,
                      "Take the gradient of the loss with respect to model.trainable_weights and "
                      "apply it with optimizer.apply_gradients.")
-        loss_after = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], after), 1.0)
+        loss_after = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], after, training=True), 1.0)
         expect.equal(self.title, "one step lowers the loss on its batch", bool(loss_after < loss_before), True,
                      f"The loss went from {loss_before:.6f} to {loss_after:.6f}: step down the gradient.")
 
@@ -212,8 +255,17 @@ class Evaluate(probes.Evaluate):
             expect.equal(self.title, f"predict_same(distances, margin={margin})", np.ravel(evidence[name]),
                          (d <= margin / 2).astype(int),
                          "Same class (1) when the distance is at most margin / 2, else 0.")
+        dtype = from_json_evidence(evidence["same_dtype"])
+        if not (dtype == "bool" or str(dtype).startswith(("int", "uint"))):
+            raise expect.failure(self.title, f"predict_same should return an array of integers, got dtype {dtype}.",
+                                 'Turn the comparison into integers: (distances <= margin / 2).astype("int64").')
         pairs, labels = inputs["pairs"], inputs["labels"]
         distances = np_distances(pairs[:, 0], pairs[:, 1], inputs["weights"])
+        wrong_mode(self.title, "the loss from evaluate", evidence["loss"], contrastive(labels, distances, self.margin),
+                   contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], inputs["weights"], training=True),
+                               self.margin), "training",
+                   "Measure the model in inference mode, dropout off: model.predict([pairs[:, 0], pairs[:, 1]], "
+                   "batch_size=4096, verbose=0).")
         expect.close(self.title, "the loss from evaluate", evidence["loss"],
                      contrastive(labels, distances, self.margin),
                      "Predict the distances of all pairs, then apply loss_fn to all of them.", atol=1e-5, rtol=1e-3)
@@ -247,12 +299,19 @@ class FitLoop(probes.FitLoop):
         expect.equal(self.title, f"the number of train_step calls in {epochs} epochs of {n} pairs, batch size "
                      f"{self.batch_size}", evidence["calls"], epochs * per_epoch,
                      "Call train_step once per batch of make_batches(...), in every epoch.")
-        orders = np.reshape(evidence["seen"], (epochs, n))
+        orders = np.reshape(evidence["seen_first"], (epochs, n))
         for e in range(epochs):
             expect.equal(self.title, f"the pairs seen in epoch {e + 1}", np.sort(orders[e]), np.arange(n),
                          "Every epoch sees every training pair once.")
         expect.equal(self.title, "each epoch has a new order", bool(len({tuple(o) for o in orders}) == epochs), True,
                      "Call make_batches inside the epoch loop, so the pairs are reshuffled every epoch.")
+        expect.equal(self.title, "the pairs of the second images given to train_step",
+                     evidence["seen_second"] - self.partner, evidence["seen_first"],
+                     "Give train_step both images of the same pairs: (pairs[b, 0], pairs[b, 1]).")
+        expect.equal(self.title, "the labels given to train_step", evidence["seen_labels"],
+                     inputs["labels"][evidence["seen_first"]],
+                     "Give train_step the labels of the same pairs: labels[b].")
+        self.judge_printing(evidence, per_epoch)
         for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
             expect.shape(self.title, f"history['{name}']", np.shape(evidence[name]), (epochs,),
                          "Append one number per epoch to each list of the history.")
@@ -268,6 +327,38 @@ class FitLoop(probes.FitLoop):
             expect.close(self.title, f"history['{prefix}accuracy'] after the last epoch",
                          evidence[f"{prefix}accuracy"][-1], np.mean((distances <= 0.5) == labels),
                          f"At the end of each epoch, store evaluate(model, {what} pairs, labels, loss_fn).")
+
+
+    def judge_printing(self, evidence, per_epoch):
+        """The epoch lines and the progress bars, as the exercise describes them."""
+        epochs, names = self.epochs, sorted(["loss", "accuracy", "val_loss", "val_accuracy"])
+        printed = re.findall(r"Epoch\s*(\d+)\s*/\s*(\d+)", str(from_json_evidence(evidence["printed"])))
+        expect.equal(self.title, f"the epoch lines printed in {epochs} epochs", [f"{e}/{n}" for e, n in printed],
+                     [f"{e}/{epochs}" for e in range(1, epochs + 1)],
+                     'At the start of each epoch, print(f"Epoch {epoch + 1}/{epochs}"): epochs count from 1.')
+        bar = ("Make one keras.utils.Progbar(len(batches), stateful_metrics=list(history), "
+               "verbose=utils.progress.verbosity()) in each epoch.")
+        expect.equal(self.title, f"the number of progress bars made in {epochs} epochs", len(evidence["bar_targets"]),
+                     epochs, bar)
+        expect.equal(self.title, "the target of each progress bar", evidence["bar_targets"], [per_epoch] * epochs, bar)
+        expect.equal(self.title, "the verbose argument of each progress bar", evidence["bar_verbose"],
+                     [int(evidence["verbosity"])] * epochs, bar)
+        expect.equal(self.title, "the stateful metrics of each progress bar",
+                     str(from_json_evidence(evidence["bar_stateful"])), str([names] * epochs), bar)
+        for e, updates in enumerate(from_json_evidence(evidence["bar_updates"]), start=1):
+            steps, shown, final = zip(*updates) if updates else ((), (), ())
+            expect.equal(self.title, f"the steps given to progbar.update in epoch {e}", steps,
+                         [*range(1, per_epoch + 1), per_epoch],
+                         "After batch number step (from 0), call progbar.update(step + 1, ...); at the end of the "
+                         "epoch, progbar.update(len(batches), ..., finalize=True).")
+            expect.equal(self.title, f"which calls of progbar.update finalize the bar in epoch {e}", final,
+                         [False] * per_epoch + [True],
+                         "Pass finalize=False after each batch, and finalize=True only at the end of the epoch.")
+            expect.equal(self.title, f"the names shown by progbar.update in epoch {e}",
+                         str([sorted(names_shown) for names_shown in shown]),
+                         str([["batch_loss"]] * per_epoch + [names]),
+                         'Show [("batch_loss", float(loss))] after each batch, and the four numbers of the '
+                         "history at the end of the epoch.")
 
 
 class TrainedModel(probes.TrainedModel):
