@@ -16,6 +16,7 @@ from keras import ops
 
 from grader_tests.exercise import LOSS_BASE, Exercise, config_evidence, json_evidence
 from utils import progress
+from utils.i18n import N_
 
 EPSILON = 1e-7
 DEFAULT_UNITS = 128
@@ -103,7 +104,7 @@ def random_pairs(rng, count, features):
 
 class ClassIndices(Exercise):
     key = "class_indices"
-    title = "Exercise 1 (class indices)"
+    title = N_("Exercise 1 (class indices)")
 
     def inputs(self, rng):
         labels = np.concatenate([np.arange(10), rng.integers(0, 10, size=47)])
@@ -130,7 +131,7 @@ class CreatePairs(Exercise):
     seldom or too often stands out whatever the grading seed."""
 
     key = "create_pairs"
-    title = "Exercise 2 (create_pairs)"
+    title = N_("Exercise 2 (create_pairs)")
     spread_per_class = 1001
 
     def inputs(self, rng):
@@ -157,7 +158,7 @@ class CreatePairs(Exercise):
 
 class ContrastiveLoss(Exercise):
     key = "contrastive_loss"
-    title = "Exercise 3 (ContrastiveLoss)"
+    title = N_("Exercise 3 (ContrastiveLoss)")
     margins = (1.0, 1.7)
 
     def inputs(self, rng):
@@ -181,7 +182,7 @@ class ContrastiveLoss(Exercise):
 
 class Encoder(Exercise):
     key = "encoder"
-    title = "Exercise 4 (encoder)"
+    title = N_("Exercise 4 (encoder)")
 
     def inputs(self, rng):
         return {"x": rng.uniform(0, 1, size=(5, 784)).astype("float32")}
@@ -206,7 +207,7 @@ class Encoder(Exercise):
 
 class Distance(Exercise):
     key = "distance"
-    title = "Exercise 5 (EuclideanDistance)"
+    title = N_("Exercise 5 (EuclideanDistance)")
 
     def inputs(self, rng):
         return {"u": rng.normal(size=(7, 9)).astype("float32"), "v": rng.normal(size=(7, 9)).astype("float32")}
@@ -226,7 +227,7 @@ class Distance(Exercise):
 
 class Siamese(Exercise):
     key = "siamese"
-    title = "Exercise 6 (siamese model)"
+    title = N_("Exercise 6 (siamese model)")
 
     def inputs(self, rng):
         return {"kernel": rng.normal(0, 0.05, size=(784, 6)).astype("float32"),
@@ -245,7 +246,7 @@ class Siamese(Exercise):
 
 class Training(Exercise):
     key = "training_objects"
-    title = "Exercise 7 (optimizer and loss)"
+    title = N_("Exercise 7 (optimizer and loss)")
 
     def inputs(self, rng):
         return {"labels": np.tile([1.0, 0.0], 6).astype("float32"),
@@ -262,7 +263,7 @@ class TrainStep(Exercise):
     """One step on a fixed batch, with a tiny trusted model whose stand-in for dropout is deterministic."""
 
     key = "train_step"
-    title = "Exercise 8 (train_step)"
+    title = N_("Exercise 8 (train_step)")
 
     def inputs(self, rng):
         for _ in range(100):
@@ -314,7 +315,7 @@ class Evaluate(Exercise):
     for both labels, and some pairs beyond twice the margin."""
 
     key = "evaluate"
-    title = "Exercise 9 (predict_same and evaluate)"
+    title = N_("Exercise 9 (predict_same and evaluate)")
     margin = 1.3
     # (label, lowest distance, highest distance, number of pairs), around margin / 2 = 0.65
     groups = ((1, 0.0, 0.6, 16), (1, 0.7, 2.5, 4), (0, 0.7, 2.5, 12), (0, 2.7, 3.5, 4), (0, 0.0, 0.6, 4))
@@ -343,7 +344,7 @@ class Evaluate(Exercise):
 
 class Batches(Exercise):
     key = "batches"
-    title = "Exercise 10a (make_batches)"
+    title = N_("Exercise 10a (make_batches)")
 
     def inputs(self, rng):
         return {"n": int(rng.integers(21, 30)), "size": 5}
@@ -406,7 +407,7 @@ class FitLoop(Exercise):
     that the recording step sees which pairs each batch holds."""
 
     key = "fit_loop"
-    title = "Exercise 10b (fit_siamese)"
+    title = N_("Exercise 10b (fit_siamese)")
     epochs, batch_size, partner = 3, 8, 50
 
     def inputs(self, rng):
@@ -458,7 +459,7 @@ class TrainedModel(Exercise):
     """
 
     key = "trained_model"
-    title = "Exercise 11 (trained model)"
+    title = N_("Exercise 11 (trained model)")
     minimum_accuracy = 0.85
     count = 4000
 

@@ -133,6 +133,34 @@ def test_a_failing_hidden_test_is_judged_in_the_language_of_the_moment(language)
     assert _square_model_verdict() == english
 
 
+def _distance_verdict():
+    from course.judges.lesson05 import Distance
+
+    judge = Distance()
+    inputs = judge.inputs(np.random.default_rng(0))
+    squared = np.sum((inputs["u"] - inputs["v"]) ** 2, axis=-1)  # the distance without its square root
+    with pytest.raises(CheckFailed) as failure:
+        judge.judge(inputs, {"borrowed": np.array(False), "output": squared})
+    return str(failure.value)
+
+
+def test_a_failing_lesson05_judge_speaks_the_language_of_course_language(monkeypatch):
+    monkeypatch.delenv("COURSE_LANGUAGE", raising=False)
+    english = _distance_verdict()
+    assert english.startswith("Exercise 5 (EuclideanDistance): a wrong value at index (0,) in the distances: "
+                              "expected ")
+    assert english.endswith(" values differ). d = sqrt(max(sum((u - v)**2, axis=-1), epsilon)): do not forget "
+                            "the square root.")
+    monkeypatch.setenv("COURSE_LANGUAGE", "pt_BR")
+    portuguese = _distance_verdict()
+    assert portuguese.startswith("Exercício 5 (EuclideanDistance): as distâncias — valor errado no índice (0,): "
+                                 "esperado ")
+    assert portuguese.endswith(" valores diferem). d = sqrt(max(sum((u - v)**2, axis=-1), epsilon)): não se "
+                               "esqueça da raiz quadrada.")
+    monkeypatch.delenv("COURSE_LANGUAGE")
+    assert _distance_verdict() == english
+
+
 def test_a_grader_process_switches_language_per_submission(language):
     from course import feedback, recover_cells
     from course.grade_worker import grader_fault
