@@ -3,7 +3,9 @@
 nbgrader gives up on the whole notebook, and every point in it, when the
 kernel dies (``os._exit``, a segfault, the memory limit), when a cell
 outlives its time limit and ignores the interrupt, or when a cell prints so
-much that its output is still arriving seconds after it finished. Here the
+much that its output is still arriving seconds after it finished. A cell
+past its time limit is interrupted and given :data:`INTERRUPT_GRACE_SECONDS`
+to stop (nbclient would wait a whole time limit again). Here the
 cell at fault gets an error output that says what happened; a new kernel
 runs the earlier code cells again, quietly, and grading goes on with the next
 cell, so the rest of the work still counts.
@@ -23,6 +25,9 @@ import json
 import shutil
 from pathlib import Path
 
+from queue import Empty
+
+from jupyter_core.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.v4 import new_output
@@ -31,13 +36,15 @@ from nbgrader.utils import is_grade, is_solution
 from traitlets import Unicode
 
 from course.sandbox import SandboxedKernelManager
+from utils.i18n import N_, _
 
 MAX_OUTPUT_CHARS = 200_000
 MAX_NOTEBOOK_CHARS = 5_000_000
-KERNEL_DIED = ("the Python kernel died while running this cell (os._exit, a crash, or too much memory); "
-               "the cells after it were graded in a new kernel")
-CELL_STUCK = ("this cell ran past the time limit and did not stop when interrupted (an endless loop, or "
-              "output still pouring out?); the cells after it were graded in a new kernel")
+INTERRUPT_GRACE_SECONDS = 5
+KERNEL_DIED = N_("the Python kernel died while running this cell (os._exit, a crash, or too much memory); "
+                 "the cells after it were graded in a new kernel")
+CELL_STUCK = N_("this cell ran past the time limit and did not stop when interrupted (an endless loop, or "
+                "output still pouring out?); the cells after it were graded in a new kernel")
 OUTPUT_CUT = "\n[… output cut here: a cell may show at most {limit:,} characters]\n"
 
 
@@ -97,15 +104,24 @@ class SandboxedExecute(Execute):
         except (DeadKernelError, CellTimeoutError) as error:
             self._failed_cells.add(cell_index)
             if isinstance(error, DeadKernelError):
-                name, message = "KernelDied", KERNEL_DIED
+                name, message = "KernelDied", _(KERNEL_DIED)
             else:
-                name, message = "CellTimeoutError", CELL_STUCK
+                name, message = "CellTimeoutError", _(CELL_STUCK)
             cell.outputs = [*cell.outputs[-3:], new_output("error", ename=name, evalue=message,
                                                           traceback=[f"{name}: {message}"])]
             await self._start_again(cell_index)
             return cell
 
     execute_cell = run_sync(async_execute_cell)  # nbconvert calls the synchronous one
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        """Interrupt a cell past its time limit; its reply (a ``KeyboardInterrupt``) when it stops
+        within :data:`INTERRUPT_GRACE_SECONDS`, else :class:`CellTimeoutError` (restart, go on)."""
+        await ensure_async(self.km.interrupt_kernel())
+        try:
+            return await ensure_async(self.kc.shell_channel.get_msg(timeout=INTERRUPT_GRACE_SECONDS))
+        except Empty:
+            raise CellTimeoutError.error_from_timeout_and_cell("Cell execution timed out", timeout, cell) from None
 
     def output(self, outs, msg, display_id, cell_index):
         """Keep a cell's output until it reaches a cap, then one line saying it was cut."""

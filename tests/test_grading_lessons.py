@@ -2,13 +2,14 @@
 marks and runs without an error from top to bottom, the blank release gets 0
 on every graded cell, and log noise on stderr costs no points.
 
-By default the reference is the pt-BR edition's, beside the blank releases of
-both editions: its code is the English reference's (only prose, comments and
+By default the reference is the pt-BR edition's, beside the English blank
+release: its code is the English reference's (only prose, comments and
 labels differ), so one run shows both the lesson and the pt-BR grading path.
 The English references run top to bottom in tests/test_lessonNN_checks.py,
 lesson 01's through the grader in tests/test_grading_robustness.py, and all
 of them in ``python -m course demo``; here they are graded with the slow
-variants. Mutants
+variants, with the pt-BR blank releases (lesson 01's is in
+tests/test_grading_pt_br.py). Mutants
 losing their exercise's points, and correct but different answers keeping
 them, through the whole grader are the slow part (``-m slow``); the default
 suite checks each of them against the hidden-test checks directly
@@ -43,9 +44,9 @@ NOISE = Mutant("log noise", "square_model", "    return x ** 2",
 def _students(lesson, variants):
     """name -> (notebook, exercises that must score 0, exercises that must keep full marks).
 
-    By default the pt-BR reference and both editions' blank releases (and, for
+    By default the pt-BR reference and the English blank release (and, for
     lesson 01, an English correct answer that is noisy on stderr); with
-    ``variants`` the English reference and the lesson's
+    ``variants`` the English reference, the pt-BR blank release and the lesson's
     mutants and correct-but-different answers, several to a notebook. A
     mutant may also cost the exercises after it that use its answer (a
     broken layer breaks the model built from it), so there only the
@@ -54,13 +55,13 @@ def _students(lesson, variants):
     everything = set(exercises_of(grader_module(lesson)))
     if not variants:
         students = {"reference_pt_BR": (classroom.reference(lesson, "pt_BR"), set(), everything),
-                    "blank": (classroom.blank(lesson), everything, set()),
-                    "blank_pt_BR": (classroom.blank(lesson, "pt_BR"), everything, set())}
+                    "blank": (classroom.blank(lesson), everything, set())}
         if lesson[:2] == "01":
             students["noisy"] = (classroom.apply_all(classroom.reference(lesson), [NOISE]), set(), everything)
         return students
     module = classroom.lesson_tests(lesson)
-    students = {"reference": (classroom.reference(lesson), set(), everything)}
+    students = {"reference": (classroom.reference(lesson), set(), everything),
+                "blank_pt_BR": (classroom.blank(lesson, "pt_BR"), everything, set())}
     students |= {f"mutants{i}": (classroom.apply_all(classroom.reference(lesson), round_), {m.breaks for m in round_},
                                 _tested_before(lesson, {m.cell for m in round_}))
                 for i, round_ in enumerate(classroom.mutant_rounds(module.MUTANTS))}

@@ -1,8 +1,8 @@
 """Grading the pt-BR edition (issue 16): a class that mixes both editions is graded in one run,
 each submission against its own edition's templates, by the same hidden tests, and everything a
-pt-BR student reads is in Portuguese. Every lesson's pt-BR reference and blank release are graded in
-tests/test_grading_lessons.py; the class here holds what that one does not: a mutant, a pasted
-notebook and an English reference beside them."""
+pt-BR student reads is in Portuguese. Every lesson's pt-BR reference is graded in
+tests/test_grading_lessons.py; the class here holds what that one does not: the blank release, a
+mutant, a pasted notebook and an English reference beside them."""
 import copy
 import csv
 import html
@@ -116,6 +116,7 @@ def test_the_feedback_page_s_own_words_are_translated():
 # --- one grading run: a class of both editions ------------------------------------------------
 
 CLASS = {
+    "blank_pt": lambda: classroom.blank(LESSON, PT),
     "mutant_pt": mutant,
     "pasted_pt": lambda: pasted(classroom.reference(LESSON, PT)),
     "ref_en": lambda: classroom.reference(LESSON),
@@ -141,13 +142,15 @@ def test_each_edition_is_graded_right(graded):
     assert {s: r["status"] for s, r in results.items()} == dict.fromkeys(CLASS, "graded")
     for student in ("pasted_pt", "ref_en"):
         assert results[student]["score"] == results[student]["max_score"], results[student]
+    assert results["blank_pt"]["score"] == 0
     lost = {c["exercise"] for c in results["mutant_pt"]["cells"] if c["score"] < c["max"]}
     assert lost == {"square_model"}
 
 
 def test_each_submission_is_graded_in_its_edition(graded):
     results, _ = graded
-    assert {s: r["language"] for s, r in results.items()} == {"mutant_pt": PT, "pasted_pt": PT, "ref_en": "en"}
+    assert {s: r["language"] for s, r in results.items()} == {
+        "blank_pt": PT, "mutant_pt": PT, "pasted_pt": PT, "ref_en": "en"}
 
 
 def test_a_pt_br_mutant_is_told_in_portuguese(graded):
@@ -184,5 +187,5 @@ def test_the_gradebook_says_each_submission_s_edition(graded):
     with open(out / "gradebook.csv", newline="") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
     assert {s: row[f"{LESSON}:language"] for s, row in rows.items()} == {
-        "mutant_pt": PT, "pasted_pt": PT, "ref_en": "en"}
+        "blank_pt": PT, "mutant_pt": PT, "pasted_pt": PT, "ref_en": "en"}
     assert rows["pasted_pt"][f"{LESSON}:total"] == rows["ref_en"][f"{LESSON}:total"] == "10"

@@ -96,18 +96,8 @@ MUTANTS = [
            "order = np.random.permutation(n)", "batches"),
     Mutant("last partial batch dropped", "batches", "range(0, n, batch_size)",
            "range(0, n - batch_size + 1, batch_size)", "batches"),
-    Mutant("batches drawn once, not every epoch", "fit_loop",
-           '    for epoch in range(epochs):\n        print(f"Epoch {epoch + 1}/{epochs}")\n'
-           "        batches = make_batches(len(labels), batch_size, rng)\n",
-           "    batches = make_batches(len(labels), batch_size, rng)\n"
-           '    for epoch in range(epochs):\n        print(f"Epoch {epoch + 1}/{epochs}")\n', "fit_loop"),
     Mutant("validation measured on the training pairs", "fit_loop", "evaluate(model, *validation, loss_fn)",
            "evaluate(model, pairs, labels, loss_fn)", "fit_loop"),
-    Mutant("only the first batch of each epoch", "fit_loop", "for step, batch in enumerate(batches):",
-           "for step, batch in enumerate(batches[:1]):", "fit_loop"),
-    Mutant("the first images twice", "fit_loop", "(pairs[batch, 0], pairs[batch, 1])",
-           "(pairs[batch, 0], pairs[batch, 0])", "fit_loop",
-           hidden_only="the self-check only looks at the first images of each batch"),
     Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
            "ContrastiveLoss(margin=0.1)", "trained_model"),
     Mutant("the grader's trusted distance handed in", "distance", "class EuclideanDistance(keras.layers.Layer):",
@@ -125,8 +115,6 @@ MUTANTS = [
 
 # Correct answers written differently: each must keep every point.
 ALTERNATIVES = [
-    Mutant("distance of shape (batch, 1)", "distance", "ops.sum(ops.square(u - v), axis=-1)",
-           "ops.sum(ops.square(u - v), axis=-1, keepdims=True)", "trained_model"),
     Mutant("tf ops for the distance", "distance",
            "squared = ops.sum(ops.square(u - v), axis=-1)\n"
            "        return ops.sqrt(ops.maximum(squared, keras.config.epsilon()))",
@@ -198,6 +186,16 @@ SLOW_MUTANTS = [
            hidden_only="the self-check compares the values of predict_same, not their dtype"),
     Mutant("accuracy counts the wrong predictions", "evaluate", "loss_fn.margin) == np.ravel(labels)",
            "loss_fn.margin) != np.ravel(labels)", "evaluate"),
+    Mutant("batches drawn once, not every epoch", "fit_loop",
+           '    for epoch in range(epochs):\n        print(f"Epoch {epoch + 1}/{epochs}")\n'
+           "        batches = make_batches(len(labels), batch_size, rng)\n",
+           "    batches = make_batches(len(labels), batch_size, rng)\n"
+           '    for epoch in range(epochs):\n        print(f"Epoch {epoch + 1}/{epochs}")\n', "fit_loop"),
+    Mutant("only the first batch of each epoch", "fit_loop", "for step, batch in enumerate(batches):",
+           "for step, batch in enumerate(batches[:1]):", "fit_loop"),
+    Mutant("the first images twice", "fit_loop", "(pairs[batch, 0], pairs[batch, 1])",
+           "(pairs[batch, 0], pairs[batch, 0])", "fit_loop",
+           hidden_only="the self-check only looks at the first images of each batch"),
 ]
 SLOW_ALTERNATIVES = [
     Mutant("labels from a float32 list", "create_pairs", 'labels = np.tile(np.array([1, 0], dtype="float32"), 10 * n)',
@@ -211,6 +209,8 @@ SLOW_ALTERNATIVES = [
            'print("Epoch", epoch + 1, "/", epochs)', "fit_loop"),
     Mutant("tf.keras's Progbar", "fit_loop", "keras.utils.Progbar(len(batches),",
            "tf.keras.utils.Progbar(len(batches),", "fit_loop"),
+    Mutant("distance of shape (batch, 1)", "distance", "ops.sum(ops.square(u - v), axis=-1)",
+           "ops.sum(ops.square(u - v), axis=-1, keepdims=True)", "trained_model"),
 ]
 
 
