@@ -211,6 +211,19 @@ SLOW_CASES = [exception, deleted_answer_cell, stripped_metadata, patched_assert_
               always_equal_objects, prefilled_outputs]
 
 
+def noisy_stderr(path):
+    """A correct answer that writes to stderr while its hidden test runs, at Python and at
+    file-descriptor level, as TensorFlow and absl do: it must keep every point (nbgrader scores
+    a test cell with any stderr output 0)."""
+    noise = ("import os, sys, warnings\nprint('W0000 00:00:1 tensorflow: noise', file=sys.stderr)\n"
+             "os.write(2, b'E0000 absl noise\\n')\nwarnings.warn('a warning from the answer')\n")
+    nb = classroom.reference(LESSON)
+    cell = _cell(nb, "square_model")
+    cell.source = cell.source.replace("    return x ** 2", "    " + noise.replace("\n", "\n    ") + "return x ** 2")
+    _save(nb, path)
+    return NONE
+
+
 def _pasted(nb):
     """``nb`` as pasted cell by cell into a new notebook: no nbgrader metadata, new cell ids."""
     for i, cell in enumerate(nb.cells):
@@ -253,5 +266,5 @@ def wrong_lesson(path):
     return ALL
 
 
-CASES += [pasted_reference, split_and_copied_cells, wrong_lesson]
+CASES += [noisy_stderr, pasted_reference, split_and_copied_cells, wrong_lesson]
 SLOW_CASES += [pasted_blank]

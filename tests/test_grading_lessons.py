@@ -1,6 +1,7 @@
 """Every lesson through the instructor's ``grade``: the reference gets full
-marks and runs without an error from top to bottom, the blank release gets 0
-on every graded cell, and log noise on stderr costs no points.
+marks and runs without an error from top to bottom, and the blank release gets 0
+on every graded cell (that log noise on stderr costs no points is shown in
+tests/test_grading_robustness.py).
 
 By default the reference is the pt-BR edition's, beside the English blank
 release: its code is the English reference's (only prose, comments and
@@ -26,26 +27,15 @@ from course import grading
 from course.lessons import grader_module, lesson_ids
 from grader_tests.exercise import exercises_of
 from tests import classroom
-from tests.inprocess import Mutant
 from tests.test_student_view import CONTROL, control_characters
 
 ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
-# A correct answer that is noisy on stderr, at Python and at file-descriptor
-# level, while the hidden test runs it: it must keep its points.
-NOISE = Mutant("log noise", "square_model", "    return x ** 2",
-               "    import os, sys, warnings\n"
-               "    print('W0000 00:00:1 tensorflow: noise', file=sys.stderr)\n"
-               "    os.write(2, b'E0000 absl noise\\n')\n"
-               "    warnings.warn('a warning from the answer')\n"
-               "    return x ** 2", "square_model")
-
-
 def _students(lesson, variants):
     """name -> (notebook, exercises that must score 0, exercises that must keep full marks).
 
-    By default the pt-BR reference and the English blank release (and, for
-    lesson 01, an English correct answer that is noisy on stderr); with
+    By default the pt-BR reference and the English blank release (a correct
+    answer that is noisy on stderr is in tests/corpus.py); with
     ``variants`` the English reference, the pt-BR blank release and the lesson's
     mutants and correct-but-different answers, several to a notebook. A
     mutant may also cost the exercises after it that use its answer (a
@@ -56,8 +46,6 @@ def _students(lesson, variants):
     if not variants:
         students = {"reference_pt_BR": (classroom.reference(lesson, "pt_BR"), set(), everything),
                     "blank": (classroom.blank(lesson), everything, set())}
-        if lesson[:2] == "01":
-            students["noisy"] = (classroom.apply_all(classroom.reference(lesson), [NOISE]), set(), everything)
         return students
     module = classroom.lesson_tests(lesson)
     students = {"reference": (classroom.reference(lesson), set(), everything),

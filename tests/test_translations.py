@@ -188,24 +188,6 @@ def test_no_english_left_in_a_pt_release(lesson):
     assert "Inclua seu código aqui" in release_text and "YOUR CODE HERE" not in release_text
 
 
-def test_the_pt_reference_of_the_worked_example_runs_top_to_bottom():
-    """The translated solutions run in this process, every cell, hidden tests included, without an error."""
-    import keras
-    import matplotlib.pyplot as plt
-
-    nb = translation.source_notebook(WORKED_EXAMPLE, LANGUAGE)
-    keras.backend.clear_session()
-    namespace, errors = {"__name__": "__main__"}, {}
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            try:
-                exec(compile(_to_python(cell.source), cell.id, "exec"), namespace)
-            except Exception as error:  # noqa: BLE001 (each failing cell is reported)
-                errors[cell.id] = error
-    plt.close("all")
-    assert errors == {}
-
-
 def test_a_pt_notebook_sets_its_messages_in_portuguese():
     """The set-up cell of each edition names its language, so a student running the pt-BR
     notebook alone (no grader, no environment variable) reads the self-checks in Portuguese."""
