@@ -103,8 +103,9 @@ def cmd_demo(args):
         return _start_failure(error)
     out = summary["out"]
     print()
+    width = max((len(r["student"]) for r in summary["results"]), default=0)
     for result in sorted(summary["results"], key=lambda r: (r["lesson"], r["student"])):
-        print(f"  {result['lesson']:<22} {result['student']:<10} {result['score']:g}/{result['max_score']:g}"
+        print(f"  {result['lesson']:<22} {result['student']:<{width}} {result['score']:g}/{result['max_score']:g}"
               f"  {result['status']}")
     print(f"\ngradebook: {out / 'gradebook.csv'}\nfeedback:  {out / 'feedback'}/<student>/<lesson>.html"
           f"\nsummary:   {out / 'summary.md'}\nreport:    {out / report.FILE_NAME}"
