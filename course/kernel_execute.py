@@ -20,6 +20,7 @@ most :data:`MAX_OUTPUT_CHARS` (metadata counted), a notebook
 :data:`MAX_NOTEBOOK_CHARS`, and an update of an earlier display may not
 grow it past that.
 """
+import asyncio
 import copy
 import json
 import shutil
@@ -41,6 +42,8 @@ from utils.i18n import N_, _
 MAX_OUTPUT_CHARS = 200_000
 MAX_NOTEBOOK_CHARS = 5_000_000
 INTERRUPT_GRACE_SECONDS = 5
+RESTART_ATTEMPTS = 3
+RESTART_PAUSE_SECONDS = 3
 KERNEL_DIED = N_("the Python kernel died while running this cell (os._exit, a crash, or too much memory); "
                  "the cells after it were graded in a new kernel")
 CELL_STUCK = N_("this cell ran past the time limit and did not stop when interrupted (an endless loop, or "
@@ -148,9 +151,20 @@ class SandboxedExecute(Execute):
         super()._update_display_id(display_id, msg)
 
     async def _start_again(self, cell_index):
-        self.kc.stop_channels()
-        await self.km.restart_kernel(now=True)
-        await self.async_start_new_kernel_client()
-        for index, earlier in enumerate(self.nb.cells[:cell_index]):
-            if earlier.cell_type == "code" and index not in self._failed_cells:
-                await super().async_execute_cell(copy.deepcopy(earlier), index, store_history=False)
+        """A new kernel that has run the code cells before ``cell_index`` again.
+
+        A kernel killed for its memory may leave the group's memory charged for a
+        moment, so a replay that dies too is tried again after a pause."""
+        for attempt in range(1, RESTART_ATTEMPTS + 1):
+            self.kc.stop_channels()
+            await self.km.restart_kernel(now=True)
+            await self.async_start_new_kernel_client()
+            try:
+                for index, earlier in enumerate(self.nb.cells[:cell_index]):
+                    if earlier.cell_type == "code" and index not in self._failed_cells:
+                        await super().async_execute_cell(copy.deepcopy(earlier), index, store_history=False)
+                return
+            except DeadKernelError:
+                if attempt == RESTART_ATTEMPTS:
+                    raise
+                await asyncio.sleep(RESTART_PAUSE_SECONDS)
