@@ -24,14 +24,3 @@ def messages_in_english_unless_a_test_says_otherwise(monkeypatch):
     one to ``pt_BR``); it must not carry over to the tests that run after it."""
     monkeypatch.delenv("COURSE_LANGUAGE", raising=False)
 
-
-# The files that take longest, longest first. Each worker takes one file at a time (--dist
-# loadfile) in collection order, so a long file collected last keeps one core busy while the
-# other has nothing left to do.
-LONGEST_FIRST = ("test_grading_robustness.py", "test_grading_lessons.py", "test_grading_runs.py",
-                 "test_grading_pt_br.py", "test_lesson05_checks.py", "test_grading_cli.py", "test_lesson04_checks.py")
-
-
-def pytest_collection_modifyitems(items):
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0].rsplit("/", 1)[-1], len(rank)))
