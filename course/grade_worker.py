@@ -177,7 +177,7 @@ def grade(task):
     else:
         nbformat.write(nb, submitted)
         try:
-            result.update(autograde(task, work, db_url, cells, notes))
+            result.update(autograde(task, work, db_url, cells, notes, release))
         except Exception:
             Path(task["log"]).parent.mkdir(parents=True, exist_ok=True)
             with open(task["log"], "a") as log:
@@ -217,8 +217,11 @@ def jail_folder():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def autograde(task, work, db_url, cells, notes):
-    """Run nbgrader, re-judge, write feedback; return the result fields it decides."""
+def autograde(task, work, db_url, cells, notes, release):
+    """Run nbgrader, re-judge, write feedback; return the result fields it decides.
+
+    ``release`` is the lesson's release in the submission's edition: the feedback keeps its cells' text.
+    """
     student, lesson = task["student"], task["lesson"]
     with jail_folder() as jail:
         evidence_dir, runtime, sealed = jail / "evidence", jail / "kernel", jail / "sealed"
@@ -262,7 +265,6 @@ def autograde(task, work, db_url, cells, notes):
                            "score": float(grade.auto_score or 0), "max": points, "message": message or ""})
         gb.db.commit()
 
-    release = nbformat.read(task["release_notebook"], as_version=4)
     hidden = hidden_test_lines(source_notebook(lesson, task["language"]))
     nbformat.write(feedback.sanitize(nb, release, verdicts, hidden, notes), autograded)
     shutil.copy(autograded, Path(task["autograded_copy"]))

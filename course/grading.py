@@ -224,6 +224,8 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
     hidden = [REPO_ROOT / "solutions", out, target if target.is_dir() else target.parent]
     if todo:
         preflight.run(_scratch(out), limits.memory_gb, sandboxed, hidden)
+        # Templates are made per edition before any task starts, so the edition is read here; the
+        # worker (a Dask worker may be on another machine) reads the file again rather than be sent it.
         editions = {s.path: submission_edition.of_file(s.path, s.lesson) for s in todo}
         with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
             templates = prepare_templates({(s.lesson, editions[s.path]) for s in todo}, folder)

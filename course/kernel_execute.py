@@ -37,7 +37,7 @@ from nbgrader.utils import is_grade, is_solution
 from traitlets import Unicode
 
 from course.sandbox import SandboxedKernelManager
-from utils.i18n import N_, _
+from utils.i18n import N_, _, integer
 
 MAX_OUTPUT_CHARS = 200_000
 MAX_NOTEBOOK_CHARS = 5_000_000
@@ -48,7 +48,7 @@ KERNEL_DIED = N_("the Python kernel died while running this cell (os._exit, a cr
                  "the cells after it were graded in a new kernel")
 CELL_STUCK = N_("this cell ran past the time limit and did not stop when interrupted (an endless loop, or "
                 "output still pouring out?); the cells after it were graded in a new kernel")
-OUTPUT_CUT = "\n[… output cut here: a cell may show at most {limit:,} characters]\n"
+OUTPUT_CUT = N_("[… output cut here: a cell may show at most {limit} characters]")
 
 
 def is_hidden_test(cell):
@@ -136,7 +136,8 @@ class SandboxedExecute(Execute):
             used += _size(out)
             self._output_chars[cell_index] = used
             if used > MAX_OUTPUT_CHARS or self._notebook_chars() > MAX_NOTEBOOK_CHARS:
-                outs.append(new_output("stream", name="stdout", text=OUTPUT_CUT.format(limit=MAX_OUTPUT_CHARS)))
+                cut = _(OUTPUT_CUT).format(limit=integer(MAX_OUTPUT_CHARS))
+                outs.append(new_output("stream", name="stdout", text=f"\n{cut}\n"))
                 self._output_chars[cell_index] = MAX_OUTPUT_CHARS + 1
         return out
 

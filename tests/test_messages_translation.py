@@ -94,6 +94,12 @@ def test_the_language_comes_from_the_environment_and_unknown_ones_give_english(m
     assert i18n._(message) == "o número de parâmetros"
 
 
+def test_numbers_are_grouped_as_the_language_writes_them(language):
+    assert i18n.integer(105_697) == "105,697"
+    language("pt_BR")
+    assert (i18n.integer(105_697), i18n.integer(999), i18n.integer(1_234_567)) == ("105.697", "999", "1.234.567")
+
+
 def _self_check_failure():
     with pytest.raises(selfcheck.SelfCheckFailed) as failure:
         selfcheck.check_equal("the number of layers", 3, 2, hint="Add one more Dense layer.")

@@ -62,6 +62,19 @@ def test_hidden_tests_and_solution_code_are_no_entries():
     assert not any(e.text == "float32" for _, e in entries)  # code, not prose
 
 
+@pytest.mark.parametrize("source, wanted", [
+    ("```python\nx = 1  # one comment\nprint('a label here')\n```\n", ["one comment", "a label here"]),
+    ("~~~py\n# a comment\n~~~", ["a comment"]),
+    ("```bash\n# a shell comment\n```\n", []),
+    ("```python\ndef f(:\n    \"\"\"an unfinished fragment\n```\n", []),
+    ("Text before.\n```python", ["Text before."]),
+])
+def test_a_fenced_python_block_in_markdown_is_cut_as_code(source, wanted):
+    parts = segments.cell_parts(nbformat.v4.new_markdown_cell(source))
+    assert [p.text for p in parts if not isinstance(p, str)] == wanted
+    assert "".join(p if isinstance(p, str) else p.render(None) for p in parts) == source
+
+
 def test_one_english_paragraph_edited_is_the_one_entry_named(tmp_path, monkeypatch):
     nb = english_source(WORKED_EXAMPLE)
     cell = next(c for c in nb.cells if c.id == "md-08")

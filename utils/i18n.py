@@ -27,6 +27,7 @@ from pathlib import Path
 DOMAIN = "course"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENGLISH = "en"
+THOUSANDS_SEPARATORS = {"pt_BR": "."}
 
 _chosen = threading.local()
 
@@ -56,6 +57,11 @@ def _(message):
 def ngettext(singular, plural, count):
     """The form of the message that suits ``count``, in the current language."""
     return _catalogue(language()).ngettext(singular, plural, count)
+
+
+def integer(number):
+    """``number`` with its thousands grouped as the current language writes them ("105,697", "105.697")."""
+    return f"{int(number):,}".replace(",", THOUSANDS_SEPARATORS.get(language(), ","))
 
 
 def N_(message):

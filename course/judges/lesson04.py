@@ -5,7 +5,7 @@ from grader_tests import expect
 from grader_tests.numpy_ops import softmax
 from grader_tests import lesson04 as probes
 from grader_tests.lesson04 import DETECTOR_SHAPES, _relu, _sigmoid
-from utils.i18n import _
+from utils.i18n import _, integer
 
 
 def _shapes_list(flat):
@@ -142,12 +142,12 @@ class PairModel(probes.PairModel):
         if params == 2 * 52_320 + 1_057:
             self.fail(_("the model has {params} parameters, the size of two encoders and the head: make "
                         "the encoder once and call that same encoder on both inputs ({wanted} parameters).")
-                      .format(params=f"{params:,}", wanted=f"{self.parameters:,}"))
+                      .format(params=integer(params), wanted=integer(self.parameters)))
         if params == 52_320 + 32 * 16 + 16 + 17:
             self.fail(_("the model has {params} parameters: its head sees 32 features instead of 64. "
                         "Concatenate the two 32-number feature vectors on the last axis, "
                         "keras.layers.Concatenate(axis=-1), so that each pair gets 64 numbers.")
-                      .format(params=f"{params:,}"))
+                      .format(params=integer(params)))
         expect.equal(self.title, _("the number of parameters"), params, self.parameters,
                      _("One encoder (52,320) and the head: Concatenate(axis=-1) of the two 32-number features, "
                        "Dense(16, relu), Dense(1, sigmoid)."))

@@ -1,18 +1,22 @@
 """Cut a markdown cell into entries: one per heading, paragraph, list item and table.
 
-Fenced code blocks, blank lines, list markers and heading marks stay out of
-the entries; so does a block with no words (display math on its own). A
+Blank lines, list markers, heading marks and fenced code stay out of the
+entries, except the comments and strings of a fenced Python block, which are
+cut as a code cell's are; so does a block with no words (display math on its own). A
 list item's continuation lines lose their indentation in the entry and get
 it back when the translation is put in, so the translator sees plain text.
 """
 import re
+import tokenize
 
+from course.translation import python_code
 from course.translation.entry import Entry
 from course.translation.placeholders import has_words
 
 HEADING = re.compile(r"(#{1,6}[ \t]+)(.*)")
 LIST_ITEM = re.compile(r"([ \t]*(?:[-*+]|\d+[.)])[ \t]+)(.*)")
 FENCE = re.compile(r"[ \t]*(```|~~~)")
+PYTHON_FENCE = re.compile(r"[ \t]*(```|~~~)[ \t]*(python3?|py)[ \t]*")
 
 
 def _kind(line):
@@ -33,6 +37,14 @@ def _entry_or_literal(text, **entry):
     return Entry(text, **entry) if has_words(text) else text
 
 
+def _python_parts(code):
+    """A fenced Python block cut as a code cell, or kept whole when it is a fragment Python cannot read."""
+    try:
+        return python_code.parts(code)
+    except (tokenize.TokenError, SyntaxError):  # IndentationError is a SyntaxError
+        return [code]
+
+
 def parts(source):
     """The cell's source as literal strings and entries (see :mod:`course.translation.segments`)."""
     lines = source.splitlines(keepends=True)
@@ -46,7 +58,10 @@ def parts(source):
         elif kind == "fence":
             end = next((j for j in range(i + 1, len(lines)) if body[j].strip().startswith(FENCE.match(body[i]).group(1))),
                        len(lines) - 1)
-            out += lines[i:end + 1]
+            out.append(lines[i])
+            if end > i:
+                code = "".join(lines[i + 1:end])
+                out += [*(_python_parts(code) if PYTHON_FENCE.fullmatch(body[i]) else [code]), lines[end]]
             i = end + 1
         elif kind == "heading":
             mark, text = HEADING.fullmatch(body[i]).groups()
