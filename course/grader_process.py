@@ -95,9 +95,14 @@ class GraderProcess:
             pass
         self.process.wait()
 
+    def hang_up(self):
+        """Close its standard input: it exits once its current task is done."""
+        if not self.process.stdin.closed:
+            self.process.stdin.close()
+
     def close(self):
         if self.alive():
-            self.process.stdin.close()
+            self.hang_up()
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -123,5 +128,7 @@ def close_all():
     with _started_lock:
         graders = list(_started)
         _started.clear()
+    for grader in graders:  # all at once: each takes a second or two to exit
+        grader.hang_up()
     for grader in graders:
         grader.close()

@@ -33,7 +33,7 @@ def _fingerprints(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def _grade_class(folder, good, bad):
+def _grade_class(folder, good, bad, sandboxed=True):
     export = folder / "export"
     export.mkdir()
     expected = {}
@@ -45,7 +45,7 @@ def _grade_class(folder, good, bad):
     (export / "notes.ipynb").write_text("{}")
     before = _fingerprints(export)
     summary = grading.grade(export, folder / "out", workers=2, limits=LIMITS, seed=7,
-                            no_sandbox=not sandbox.bubblewrap_works())
+                            no_sandbox=not (sandboxed and sandbox.bubblewrap_works()))
     results = {r["student"]: r for r in summary["results"]}
     return expected, results, summary, before, _fingerprints(export), folder / "out"
 
@@ -60,6 +60,13 @@ def graded_slow_cases(tmp_path_factory):
     return _grade_class(tmp_path_factory.mktemp("lms-slow"), GOOD, corpus.SLOW_CASES)
 
 
+@pytest.fixture(scope="module")
+def graded_without_sandbox(tmp_path_factory):
+    """The attacks that matter without bubblewrap, graded with ``--no-sandbox`` (kernels as users of their own)."""
+    return _grade_class(tmp_path_factory.mktemp("lms-no-sandbox"), GOOD, NO_SANDBOX_CASES, sandboxed=False)
+
+
+NO_SANDBOX_CASES = [*attacks.CASES, corpus.writes_results]
 SLOW_CASES = [case.__name__ for case in corpus.SLOW_CASES]
 CASES = [safe_student_id(name) for name in GOOD] + [case.__name__ for case in BAD] + [
     pytest.param(name, marks=pytest.mark.slow) for name in SLOW_CASES]
@@ -71,9 +78,8 @@ def class_of(request):
     return lambda student: request.getfixturevalue("graded_slow_cases" if student in SLOW_CASES else "graded")
 
 
-@pytest.mark.parametrize("student", CASES)
-def test_each_submission_gets_the_grade_it_deserves(class_of, student):
-    expected, results, *_ = class_of(student)
+def _assert_graded_as_deserved(graded, student):
+    expected, results, *_ = graded
     result = results[student]
     for cell in result["cells"]:
         if cell["exercise"] in expected[student]:
@@ -81,6 +87,11 @@ def test_each_submission_gets_the_grade_it_deserves(class_of, student):
             assert cell["message"], cell
         else:
             assert cell["score"] == cell["max"], (cell, result["message"])
+
+
+@pytest.mark.parametrize("student", CASES)
+def test_each_submission_gets_the_grade_it_deserves(class_of, student):
+    _assert_graded_as_deserved(class_of(student), student)
 
 
 @pytest.mark.parametrize("student", CASES)
@@ -155,14 +166,15 @@ def test_a_kernel_cannot_escape_see_around_or_outlive_its_sandbox(graded):
         assert seen["evidence_mb"] <= 128
 
 
-def test_no_process_of_a_notebook_outlives_the_run(graded):
-    def command_line(pid):
-        try:
-            return Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            return b""
+def _command_line(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
-    assert not [pid for pid in kernel_limits._pids() if b"still-here" in command_line(pid)]
+
+def test_no_process_of_a_notebook_outlives_the_run(graded):
+    assert not [pid for pid in kernel_limits._pids() if b"still-here" in _command_line(pid)]
 
 
 def test_the_gradebook_keeps_the_name_a_file_was_submitted_under(graded):
@@ -170,3 +182,24 @@ def test_the_gradebook_keeps_the_name_a_file_was_submitted_under(graded):
     rows = {row["student"]: row for row in csv.DictReader(open(out / "gradebook.csv", encoding="utf-8"))}
     row = rows[safe_student_id("zoë last")]
     assert row["submitted_as"] == "zoë last" and row[f"{corpus.LESSON}:total"] == "10"
+
+
+needs_root = pytest.mark.skipif(not kernel_limits.running_as_root(), reason="kernel users need root")
+
+
+@pytest.mark.slow
+@needs_root
+@pytest.mark.parametrize("student", [safe_student_id(n) for n in GOOD] + [c.__name__ for c in NO_SANDBOX_CASES])
+def test_without_the_sandbox_each_submission_still_gets_the_grade_it_deserves(graded_without_sandbox, student):
+    _assert_graded_as_deserved(graded_without_sandbox, student)
+
+
+@pytest.mark.slow
+@needs_root
+def test_without_the_sandbox_no_file_or_grade_of_another_changes_and_nothing_lingers(graded_without_sandbox):
+    _, results, summary, before, after, out = graded_without_sandbox
+    assert after == before
+    assert not summary["errors"]
+    assert "cheater" not in (out / "gradebook.csv").read_text()
+    assert (out.parent / "export").is_dir() and (out / "results").is_dir()
+    assert not [pid for pid in kernel_limits._pids() if b"still-here" in _command_line(pid)]
