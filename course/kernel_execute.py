@@ -25,7 +25,6 @@ import copy
 import json
 import shutil
 from pathlib import Path
-
 from queue import Empty
 
 from jupyter_core.utils import ensure_async

@@ -23,4 +23,3 @@ def messages_in_english_unless_a_test_says_otherwise(monkeypatch):
     """A notebook run in this process sets ``COURSE_LANGUAGE`` in its set-up cell (a pt-BR
     one to ``pt_BR``); it must not carry over to the tests that run after it."""
     monkeypatch.delenv("COURSE_LANGUAGE", raising=False)
-

@@ -31,6 +31,7 @@ from tests.test_student_view import CONTROL, control_characters
 
 ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
+
 def _students(lesson, variants):
     """name -> (notebook, exercises that must score 0, exercises that must keep full marks).
 

@@ -207,8 +207,7 @@ def test_a_pt_notebook_sets_its_messages_in_portuguese():
     from utils import i18n
 
     for lesson, language in ((WORKED_EXAMPLE, LANGUAGE), (WORKED_EXAMPLE, "en")):
-        path = translation.release_path(lesson, language) if language != "en" else \
-            RELEASE_DIR / lesson / notebook_name(lesson)
-        setup = next(c for c in notebook_format.read(path).cells if "COURSE_LANGUAGE" in c.source)
+        setup = next(c for c in notebook_format.read(translation.release_path(lesson, language)).cells
+                     if "COURSE_LANGUAGE" in c.source)
         exec(compile(_to_python(setup.source), setup.id, "exec"), {"__name__": "__main__"})
         assert i18n.language() == language

@@ -1,8 +1,8 @@
 """Cut a markdown cell into entries: one per heading, paragraph, list item and table.
 
-Blank lines, list markers, heading marks and fenced code stay out of the
-entries, except the comments and strings of a fenced Python block, which are
-cut as a code cell's are; so does a block with no words (display math on its own). A
+Blank lines, list markers, heading marks, fenced code and blocks with no
+words (display math on its own) stay out of the entries; the comments and
+strings of a fenced Python block are cut as a code cell's are. A
 list item's continuation lines lose their indentation in the entry and get
 it back when the translation is put in, so the translator sees plain text.
 """
