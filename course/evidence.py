@@ -22,7 +22,9 @@ class BadEvidence(ValueError):
     """The file is not evidence a hidden test could have written."""
 
 
-def _read_regular_file(path):
+def read_regular_file(path):
+    """The bytes of ``path`` when it is a regular file of at most :data:`MAX_FILE_BYTES`, read from one
+    descriptor opened without following links (whatever ``path`` becomes meanwhile), else :class:`BadEvidence`."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
@@ -41,7 +43,7 @@ def _read_regular_file(path):
 
 def load(path):
     """``{name: array}`` from an ``.npz`` file, or :class:`BadEvidence`."""
-    data = _read_regular_file(path)
+    data = read_regular_file(path)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:

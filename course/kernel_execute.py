@@ -35,6 +35,7 @@ from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Unicode, default
 
+from course import evidence
 from course.sandbox import SandboxedKernelManager
 from utils.i18n import N_, _, integer
 
@@ -99,11 +100,20 @@ class SandboxedExecute(Execute):
                     path.unlink()
 
     def _seal(self, key):
-        """Move the evidence of exercise ``key`` where no later cell can change it."""
+        """Copy the evidence of exercise ``key`` where no later cell can change it, then empty the folder.
+
+        The kernel may still be at work (a thread it left running): it may swap the file for a link, a
+        folder or a pipe at any moment, or keep it open to write it later. So the file is opened once,
+        without following links, and only a regular file's bytes, read from that descriptor, go into a
+        new file that the kernel never had.
+        """
         if self.evidence_dir and self.sealed_dir:
-            saved = Path(self.evidence_dir) / f"{key}.npz"
-            if saved.is_file() and not saved.is_symlink():
-                shutil.move(saved, Path(self.sealed_dir) / f"{key}.npz")
+            try:
+                data = evidence.read_regular_file(Path(self.evidence_dir) / f"{key}.npz")
+            except evidence.BadEvidence:
+                pass  # nothing is sealed: the verdict says the hidden tests did not run to the end
+            else:
+                (Path(self.sealed_dir) / f"{key}.npz").write_bytes(data)
             self._clear_evidence()
 
     async def _execute(self, cell, cell_index, execution_count, store_history):

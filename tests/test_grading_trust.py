@@ -2,6 +2,8 @@
 seeds and outputs. Fast tests, without kernels."""
 import json
 import os
+import shutil
+import threading
 
 import nbformat
 import numpy as np
@@ -45,6 +47,59 @@ def test_evidence_that_a_kernel_could_forge_is_refused(tmp_path, make):
         path.mkdir()
     with pytest.raises(evidence.BadEvidence):
         evidence.load(path)
+
+
+
+def _sealer(tmp_path):
+    from course.kernel_execute import SandboxedExecute
+
+    evidence_dir, sealed_dir = tmp_path / "evidence", tmp_path / "sealed"
+    evidence_dir.mkdir()
+    sealed_dir.mkdir()
+    return SandboxedExecute(evidence_dir=str(evidence_dir), sealed_dir=str(sealed_dir)), evidence_dir, sealed_dir
+
+
+def test_sealed_evidence_cannot_be_written_through_a_file_the_kernel_kept_open(tmp_path):
+    sealer, evidence_dir, sealed_dir = _sealer(tmp_path)
+    np.savez(evidence_dir / "square_model.npz", output=np.ones(3))
+    with open(evidence_dir / "square_model.npz", "r+b") as kept_open:
+        sealer._seal("square_model")
+        np.savez(kept_open, output=np.full(3, 7.0))
+    assert list(evidence_dir.iterdir()) == []
+    assert evidence.load(sealed_dir / "square_model.npz")["output"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_sealing_races_a_kernel_that_swaps_its_evidence_for_a_link(tmp_path):
+    """A thread of the kernel's swaps the evidence for a link to a classmate's, again and again, while
+    each hidden test ends: whatever is sealed is the kernel's own regular file, never the link."""
+    sealer, evidence_dir, sealed_dir = _sealer(tmp_path)
+    classmate = tmp_path / "classmate.npz"
+    np.savez(classmate, output=np.full(3, 9.0))
+    own, staged, link = tmp_path / "own.npz", tmp_path / "staged.npz", tmp_path / "link.npz"
+    np.savez(own, output=np.ones(3))
+    stop = threading.Event()
+
+    def swap():
+        while not stop.is_set():
+            shutil.copy(own, staged)
+            os.replace(staged, evidence_dir / "square_model.npz")
+            link.unlink(missing_ok=True)
+            link.symlink_to(classmate)
+            os.replace(link, evidence_dir / "square_model.npz")
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    sealed, seen = sealed_dir / "square_model.npz", set()
+    try:
+        for _ in range(500):
+            sealer._seal("square_model")
+            if os.path.lexists(sealed):
+                seen.add("link" if sealed.is_symlink() else evidence.load(sealed)["output"][0])
+                sealed.unlink()
+    finally:
+        stop.set()
+        swapper.join()
+    assert seen == {1.0}
 
 
 def _result(student="ann", lesson=LESSON, score=2.0):
