@@ -7,7 +7,8 @@ The kernel is the only process that runs student code. Its command line is::
 * ``bwrap`` (bubblewrap) builds a file system for the kernel from an
   allow-list: the system folders, read-only; the Python it runs (prefix,
   base prefix and every ``sys.path`` folder, wherever they live: a venv under
-  ``/tmp`` or in the repository works); the kernel-side course packages
+  ``/tmp`` or in the repository's ``.venv`` works, and is then all the kernel
+  sees of the repository besides); the kernel-side course packages
   (``utils`` and ``grader_tests``); Fashion-MNIST; and, writable, only the
   hidden tests' evidence folder and the connection folder. Its working folder
   and ``/tmp`` are size-limited in-memory file systems. Nothing else of the
@@ -87,24 +88,31 @@ def _inside(path, folder):
     return Path(path) == Path(folder) or Path(folder) in Path(path).parents
 
 
+def _both_paths(folder):
+    return {os.path.abspath(folder), os.path.realpath(folder)}
+
+
 def python_folders(hidden=()):
     """The folders the kernel's Python needs, wherever they are: its prefixes and ``sys.path``.
 
     A folder that holds the repository or a hidden path (a ``sys.path`` entry
     such as the repository root itself), or lies inside a hidden path, is left
-    out: the kernel-side packages are added one by one instead. A venv inside
-    the repository is kept.
+    out: the kernel-side packages are added one by one instead. Of the
+    repository's own folders, only a venv made in it (the README's ``.venv``)
+    is kept: a ``sys.path`` entry such as ``bench/`` is not.
     """
     hidden = [Path(h) for h in hidden]
+    venv = _both_paths(sys.prefix) | _both_paths(sys.exec_prefix)
     candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                   os.path.dirname(os.path.realpath(sys.executable)), *sys.path}
     folders = set()
     for folder in candidates:
         if not folder or not os.path.isdir(folder):
             continue
-        for path in {os.path.abspath(folder), os.path.realpath(folder)}:
+        for path in _both_paths(folder):
             holds_hidden = any(_inside(h, path) for h in [REPO_ROOT, *hidden])
-            if not holds_hidden and not any(_inside(path, h) for h in hidden):
+            in_repository = _inside(path, REPO_ROOT) and not any(_inside(path, v) for v in venv)
+            if not holds_hidden and not in_repository and not any(_inside(path, h) for h in hidden):
                 folders.add(path)
     return sorted(folders)
 

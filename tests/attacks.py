@@ -5,15 +5,29 @@ returns the exercises that must score 0 (all others keep full marks). The
 notebooks also print what they managed to see or do, so that a test can
 read it in the autograded copy (``REPORT``).
 """
+import sys
+from pathlib import Path
+
 import nbformat
 
-from course import notebook_format
+from course import notebook_format, sandbox
+from course.lessons import REPO_ROOT
 from tests import classroom
 
 LESSON = "01_lambda_layers"
 ALL = frozenset({"square_model", "rescale_layer", "rectifier_layer", "classifier"})
 NONE = frozenset()
 REPORT = "attack report:"
+
+
+def repository_as_kernels_see_it():
+    """All a kernel may list of the repository: the kernel-side packages, and the venv's folder
+    when the Python that grades lives in the repository (the README's ``.venv``)."""
+    names = set(sandbox.KERNEL_SIDE_PACKAGES)
+    prefix = Path(sys.prefix).absolute()
+    if prefix.is_relative_to(REPO_ROOT):
+        names.add(prefix.relative_to(REPO_ROOT).parts[0])
+    return sorted(names)
 
 
 def _with_first_cell(nb, code):

@@ -9,6 +9,7 @@ import pytest
 
 from course import kernel_limits, sandbox
 from course.lessons import REPO_ROOT
+from tests import attacks
 
 needs_bubblewrap = pytest.mark.skipif(not sandbox.bubblewrap_works(), reason="bubblewrap is not usable here")
 needs_root = pytest.mark.skipif(not kernel_limits.running_as_root(), reason="kernel users need root")
@@ -25,6 +26,20 @@ def test_python_folders_follow_python_wherever_it_lives(tmp_path, monkeypatch):
     assert sys.base_prefix in folders
     assert str(REPO_ROOT) not in folders  # it holds solutions/: the course packages are added one by one
     assert str(hidden / "lib") not in folders
+
+
+
+def test_of_the_repository_python_folders_keep_only_a_venv_made_in_it(tmp_path, monkeypatch):
+    repository = tmp_path / "course"
+    venv_site = repository / ".venv" / "lib" / "site-packages"
+    venv_site.mkdir(parents=True)
+    (repository / "bench").mkdir()
+    monkeypatch.setattr(sandbox, "REPO_ROOT", repository)
+    monkeypatch.setattr(sys, "prefix", str(repository / ".venv"))
+    monkeypatch.setattr(sys, "exec_prefix", str(repository / ".venv"))
+    monkeypatch.setattr(sys, "path", [str(venv_site), str(repository / "bench"), str(repository)])
+    inside = [folder for folder in sandbox.python_folders() if folder.startswith(str(repository))]
+    assert inside == [str(repository / ".venv"), str(venv_site)]
 
 
 def _in_sandbox(tmp_path, code, writable=(), user=None, timeout=60):
@@ -49,7 +64,7 @@ def test_the_kernel_sees_only_what_it_needs(tmp_path):
         print(os.path.exists({str(tmp_path)!r}), os.path.exists("/root/.bash_history"))
         print(os.getcwd(), os.listdir("."))
     """).splitlines()
-    assert seen[0] == "['grader_tests', 'utils']"
+    assert seen[0] == str(attacks.repository_as_kernels_see_it())
     assert seen[1] == "False False"
     assert seen[2] == f"{sandbox.KERNEL_WORKDIR} []"
 
