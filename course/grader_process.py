@@ -43,14 +43,19 @@ class Outcome:
     exit_code: int | None = None
 
 
+def kernel_variables(threads):
+    """The variables a grader sets for the student kernels it starts (they inherit them): the course's
+    packages on ``PYTHONPATH`` (pip-installed or not), plots to files, and ``threads`` threads for
+    TensorFlow, so that parallel kernels share the cores. The preflight's kernel gets them too."""
+    return {"PYTHONPATH": str(REPO_ROOT), "MPLBACKEND": "Agg",
+            **{name: str(threads) for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")}}
+
+
 class GraderProcess:
     def __init__(self, threads):
         self.threads = threads
         self.log = tempfile.TemporaryFile()
-        # Inherited by the student kernels it starts: the course's packages, plots to files,
-        # and this many threads for TensorFlow, so that parallel kernels share the cores.
-        env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), MPLBACKEND="Agg",
-                   **{name: str(threads) for name in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")})
+        env = dict(os.environ, **kernel_variables(threads))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "course.grade_worker"], cwd=REPO_ROOT, env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, start_new_session=True,

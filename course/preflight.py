@@ -20,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 from traitlets.config import Config
 
-from course import sandbox
+from course import grader_process, sandbox
 from course.hidden_seed import exercise_seed, seeded
 
 LESSON = "01_lambda_layers"
@@ -90,9 +90,10 @@ def run(scratch, memory_limit_gb, sandboxed=True, hidden=()):
                                       hidden=hidden, memory_limit_gb=memory_limit_gb, sandboxed=sandboxed)
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(IMPORTS),
                                                  nbformat.v4.new_code_cell(seeded(CHECK, exercise_seed(SEED, EXERCISE)))])
-            km = sandbox.SandboxedKernelManager(config=config, kernel_name="python3")
-            client = NotebookClient(nb, km=km, timeout=180, allow_errors=True,
-                                    resources={"metadata": {"path": str(folder)}})
+            # The client owns its kernel manager, so it shuts the kernel down once the notebook has run.
+            client = NotebookClient(nb, config=config, kernel_manager_class=sandbox.SandboxedKernelManager,
+                                    kernel_name="python3", shutdown_kernel="immediate", timeout=180,
+                                    allow_errors=True, resources={"metadata": {"path": str(folder)}})
             log = folder / "kernel.log"
             with _environment(evidence_dir, runtime), open(log, "wb") as kernel_output:
                 try:
@@ -117,9 +118,11 @@ def run(scratch, memory_limit_gb, sandboxed=True, hidden=()):
 
 @contextmanager
 def _environment(evidence_dir, runtime):
-    """The grader's variables that the kernel inherits, set for the preflight kernel only."""
-    values = {"COURSE_EVIDENCE_DIR": str(evidence_dir), "JUPYTER_RUNTIME_DIR": str(runtime),
-              "NBGRADER_EXECUTION": "autograde"}
+    """The grader's variables that the kernel inherits, set for the preflight kernel only: those
+    a grader process is started with (:func:`course.grader_process.kernel_variables`), then
+    those it sets for each submission."""
+    values = {**grader_process.kernel_variables(os.cpu_count() or 1), "COURSE_EVIDENCE_DIR": str(evidence_dir),
+              "JUPYTER_RUNTIME_DIR": str(runtime), "NBGRADER_EXECUTION": "autograde"}
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:
