@@ -4,20 +4,32 @@ Exit status: 0 when all went well; 1 when ``check`` finds a problem, when a
 submission could not be graded because the grading failed (status
 ``error``), or when ``demo``'s reference solutions do not get full marks or
 its blank notebooks get points; 2 when grading could not start (no sandbox,
-or the preflight kernel failed), before anyone was graded.
+or the preflight kernel failed), before anyone was graded, or when ``build``
+would replace a notebook of ``notebooks/`` that someone edited (it then
+replaces none).
 """
 import argparse
 import sys
+import tempfile
 
-from course import export, grading, message_catalogue, preflight, release, report, roster, similarity, translation
-from course.lessons import REPO_ROOT, lesson_ids
+from course import (export, grading, message_catalogue, preflight, release, report, roster, similarity, student_work,
+                    translation)
+from course.lessons import RELEASE_DIR, REPO_ROOT, lesson_ids
 from course.translation import catalogues
 
 
 def cmd_build(args):
-    written = release.build(lessons=args.lesson)
-    for language in catalogues.languages():
-        written += translation.build(language, lessons=args.lesson)
+    written = release.clean_sources(args.lesson)
+    with tempfile.TemporaryDirectory() as built:
+        release.build(built, lessons=args.lesson)
+        for language in catalogues.languages():
+            translation.build(language, built, lessons=args.lesson)
+        try:
+            written += student_work.install(built, RELEASE_DIR, force=args.force)
+        except student_work.EditedNotebooks as edited:
+            print(f"✘ not replaced, edited since the course wrote them (a student's work?): {edited}; "
+                  "move them away, or replace them with `python -m course build --force`", file=sys.stderr)
+            return 2
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -153,6 +165,8 @@ def parser():
     sub = p.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="regenerate notebooks/ (and notebooks/<language>/) from solutions/")
     build.add_argument("--lesson", action="append", help="only this lesson id (repeatable)")
+    build.add_argument("--force", action="store_true",
+                       help="replace notebooks of notebooks/ even when someone edited them since they were built")
     build.set_defaults(run=cmd_build)
     sub.add_parser("check", help="fail if notebooks/ is stale or leaks a solution or hidden test, or if a "
                                  "translation is missing, fuzzy or breaks a placeholder").set_defaults(run=cmd_check)

@@ -25,12 +25,12 @@ def _answer_ids(nb):
             if c.metadata.get("nbgrader", {}).get("solution")]
 
 
-def half_done(lesson):
-    """The release with the first half of its answer cells solved."""
+def half_done(lesson, release_dir=RELEASE_DIR):
+    """The release (in ``release_dir``) with the first half of its answer cells solved."""
     source = notebook_format.read(SOURCE_DIR / lesson / notebook_name(lesson))
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
                if c.metadata.get("nbgrader", {}).get("solution")}
-    nb = notebook_format.read(RELEASE_DIR / lesson / notebook_name(lesson))
+    nb = notebook_format.read(Path(release_dir) / lesson / notebook_name(lesson))
     ids = _answer_ids(nb)
     done = set(ids[: len(ids) // 2])
     for cell in nb.cells:
@@ -57,16 +57,17 @@ def translated_references(lesson):
             for language in catalogues.languages() if lesson in catalogues.complete_lessons(language)]
 
 
-def make_class(folder, lessons):
-    """Write the demo submissions in nbgrader's layout; return the ``submitted`` folder."""
+def make_class(folder, lessons, release_dir):
+    """Write the demo submissions, from the release built in ``release_dir``, in nbgrader's layout;
+    return the ``submitted`` folder."""
     submitted = Path(folder) / "submitted"
     shutil.rmtree(submitted, ignore_errors=True)
     for lesson in lessons:
         name = notebook_name(lesson)
         for student, nb in (
             ("reference", notebook_format.read(SOURCE_DIR / lesson / name)),
-            ("blank", notebook_format.read(RELEASE_DIR / lesson / name)),
-            ("half_done", half_done(lesson)),
+            ("blank", notebook_format.read(Path(release_dir) / lesson / name)),
+            ("half_done", half_done(lesson, release_dir)),
             *([("copycat", copied(lesson))] if lesson == COPIED_LESSON else []),
             *translated_references(lesson),
         ):
@@ -92,9 +93,12 @@ def unexpected(results):
 
 
 def run(folder="demo", lessons=None, workers=None, stream=None):
+    """Build the release into ``folder/release`` (never into ``notebooks/``, where students write), make the
+    class from it and grade it into ``folder/grading``; return :func:`course.grading.grade`'s summary."""
     lessons = lessons or lesson_ids()
-    release.build()
-    submitted = make_class(folder, lessons)
+    release_dir = Path(folder) / "release"
+    release.build(release_dir, lessons=lessons)
+    submitted = make_class(folder, lessons, release_dir)
     kwargs = {"stream": stream} if stream else {}
     return grading.grade(submitted, Path(folder) / "grading", workers=workers, force=True, detect_copies=True,
                          **kwargs)

@@ -6,7 +6,6 @@ that a student can open it straight from the repository, and must always be
 exactly what a fresh build gives.
 """
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,27 +35,27 @@ def generate(lesson_id, release_dir, db_url, root=SOURCE_DIR.parent, code_stub=N
     return path
 
 
-def build(release_dir=RELEASE_DIR, db_url=None, lessons=None):
-    """Clean the sources in place, then regenerate the release of ``lessons`` (all by default).
-
-    Returns the paths of the files written. ``db_url`` is the gradebook that
-    records the assignments (a throw-away one by default).
-    """
-    release_dir = Path(release_dir)
-    lessons = lessons or lesson_ids()
+def clean_sources(lessons=None):
+    """Drop the outputs and editor metadata of the sources of ``lessons`` (all by default), in place;
+    return the paths of the sources that changed."""
     written = []
-    for lesson_id in lessons:
+    for lesson_id in lessons or lesson_ids():
         source = SOURCE_DIR / lesson_id / notebook_name(lesson_id)
         if notebook_format.write(notebook_format.clean(notebook_format.read(source)), source):
             written.append(source)
+    return written
+
+
+def build(release_dir, db_url=None, lessons=None):
+    """Generate the release of ``lessons`` (all by default) into ``release_dir``; return the paths written.
+
+    ``db_url`` is the gradebook that records the assignments (a throw-away one
+    by default). The release goes to ``notebooks/`` only through
+    :func:`course.student_work.install`, which keeps what students wrote there.
+    """
     with tempfile.TemporaryDirectory() as scratch:
         db_url = db_url or f"sqlite:///{scratch}/gradebook.db"
-        for lesson_id in lessons:
-            written.append(generate(lesson_id, release_dir, db_url))
-    for folder in release_dir.iterdir() if release_dir.exists() else ():
-        if folder.is_dir() and folder.name not in lesson_ids() and not EDITION_FOLDER.fullmatch(folder.name):
-            shutil.rmtree(folder)
-    return written
+        return [generate(lesson_id, release_dir, db_url) for lesson_id in lessons or lesson_ids()]
 
 
 def hidden_lines(source_text, kinds=("SOLUTION", "HIDDEN TESTS")):

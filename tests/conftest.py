@@ -18,6 +18,18 @@ def pytest_generate_tests(metafunc):
     hidden_checks.parametrize(metafunc)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def the_suite_leaves_notebooks_alone():
+    """``notebooks/`` is where students write their answers: no test may change anything there
+    (a test builds into a folder of its own)."""
+    def files():
+        return {path: path.read_bytes() for path in sorted((ROOT / "notebooks").rglob("*")) if path.is_file()}
+
+    before = files()
+    yield
+    assert files() == before, "a test changed notebooks/"
+
+
 @pytest.fixture(autouse=True)
 def messages_in_english_unless_a_test_says_otherwise(monkeypatch):
     """A notebook run in this process sets ``COURSE_LANGUAGE`` in its set-up cell (a pt-BR

@@ -6,7 +6,6 @@ source is translated with the lesson's catalogue into a scratch
 release from it (:func:`course.release.generate`), with the code stub's
 marker translated too. The release goes to ``notebooks/<language>/<lesson>/``.
 """
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -60,16 +59,12 @@ def generate(lesson_id, language, release_dir, db_url):
         return _generate(lesson_id, language, release_dir, scratch, db_url)
 
 
-def build(language, lessons=None, release_dir=RELEASE_DIR):
+def build(language, release_dir, lessons=None):
     """Write the ``language`` release of ``lessons`` (all by default); return the paths written."""
     edition_dir = Path(release_dir) / language
     with tempfile.TemporaryDirectory() as scratch:
-        written = [_generate(lesson_id, language, edition_dir, scratch, f"sqlite:///{scratch}/gradebook.db")
-                   for lesson_id in lessons or lesson_ids()]
-    for folder in edition_dir.iterdir():
-        if folder.is_dir() and folder.name not in lesson_ids():
-            shutil.rmtree(folder)
-    return written
+        return [_generate(lesson_id, language, edition_dir, scratch, f"sqlite:///{scratch}/gradebook.db")
+                for lesson_id in lessons or lesson_ids()]
 
 
 def check(release_dir=RELEASE_DIR):
