@@ -4,13 +4,15 @@ nbgrader's ``generate_feedback`` renders the autograded notebook as it is,
 hidden tests and tracebacks included (a known leak). Before it runs, the
 grader rewrites every graded test cell of that notebook: its source becomes
 the release version (hidden part removed) and its output a single line, the
-check's own message.
+check's own message. The page written (:func:`finish_page`) is then cleaned
+whole by :mod:`course.html_safety`: whatever the student's markdown, outputs
+or metadata put in it, nothing in it runs.
 """
-import html
 import re
 
 import nbformat
 
+from course import html_safety
 from course.exercise_headings import exercise_title
 from utils.i18n import N_, _
 
@@ -89,17 +91,18 @@ def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
 def failure_page(student, lesson, message, cells):
     """A plain feedback page for a submission nbgrader could not run at all."""
     rows = "".join(
-        f"<tr><td>{html.escape(c['exercise'])}</td><td>0 / {c['max']:g}</td></tr>" for c in cells
+        f"<tr><td>{html_safety.text(c['exercise'])}</td><td>0 / {c['max']:g}</td></tr>" for c in cells
     )
     total = sum(c["max"] for c in cells)
     title = _("{lesson} feedback for {student}").format(lesson=lesson, student=student)
     failed, exercise, score = _("Your notebook could not be graded."), _("exercise"), _("score")
-    return (
+    return html_safety.with_policy(
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title></head><body>"
-        f"<h1>{html.escape(lesson)}: 0 / {total:g}</h1>"
-        f"<p><strong>{html.escape(failed)}</strong> {html.escape(message)}</p>"
-        f"<table border='1' cellpadding='4'><tr><th>{html.escape(exercise)}</th><th>{html.escape(score)}</th></tr>"
+        f"<title>{html_safety.text(title)}</title></head><body>"
+        f"<h1>{html_safety.text(lesson)}: 0 / {total:g}</h1>"
+        f"<p><strong>{html_safety.text(failed)}</strong> {html_safety.text(message)}</p>"
+        f"<table border='1' cellpadding='4'><tr><th>{html_safety.text(exercise)}</th>"
+        f"<th>{html_safety.text(score)}</th></tr>"
         f"{rows}</table>"
         "</body></html>"
     )
@@ -130,18 +133,20 @@ TEMPLATE_COMMENT = re.compile(r'(<a href="#comment-[^"]*">)Comment</a>')  # an a
 
 def finish_page(page, titles):
     """nbgrader's feedback HTML with exercise titles in its score list (not "Test cell"), its own words
-    in the language of the moment, and wrapped outputs."""
+    in the language of the moment, and wrapped outputs; its body cleaned, its head with the policy."""
     for grade_id, title in titles.items():
-        page = page.replace(f'<a href="#{grade_id}">Test cell</a>', f'<a href="#{grade_id}">{html.escape(title)}</a>')
-    score = html.escape(_("Score"))
+        page = page.replace(f'<a href="#{grade_id}">Test cell</a>',
+                            f'<a href="#{grade_id}">{html_safety.text(title)}</a>')
+    score = html_safety.text(_("Score"))
     page = TEMPLATE_SCORE.sub(lambda found: f"{found.group(1)}{score}:", page)
     for label in TEMPLATE_LABELS:
-        page = page.replace(f'<span class="nbgrader-label">{label}', f'<span class="nbgrader-label">{html.escape(_(label))}')
-    comment = html.escape(_("Comment"))
+        page = page.replace(f'<span class="nbgrader-label">{label}',
+                            f'<span class="nbgrader-label">{html_safety.text(_(label))}')
+    comment = html_safety.text(_("Comment"))
     page = TEMPLATE_COMMENT.sub(lambda found: f"{found.group(1)}{comment}</a>", page)
-    top = html.escape(_("Top"))
+    top = html_safety.text(_("Top"))
     page = page.replace('<a href="#top">(Top)</a>', f'<a href="#top">({top})</a>')
-    return page.replace("</head>", PAGE_STYLE + "\n</head>", 1)
+    return html_safety.sanitized_page(page.replace("</head>", PAGE_STYLE + "\n</head>", 1))
 
 
 def terminal_text(text):

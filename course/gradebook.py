@@ -4,6 +4,7 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from course.html_safety import markdown_text
 from utils.i18n import ENGLISH
 
 
@@ -124,6 +125,6 @@ def write_summary(results, path):
     lines = ["# What the class got wrong", ""]
     for lesson, exercise, failed, graded, reasons in failure_summary(results):
         lines.append(f"- {lesson} / {exercise}: {failed} of {graded} lost points")
-        lines += [f"    - {count} x {reason}" for reason, count in reasons]
+        lines += [f"    - {count} x {markdown_text(reason)}" for reason, count in reasons]
     Path(path).write_text("\n".join(lines) + "\n")
     return lines

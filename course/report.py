@@ -19,7 +19,6 @@ Plots are matplotlib PNGs inlined as base64, so the file can be mailed or
 opened anywhere without the folder.
 """
 import base64
-import html
 import io
 import json
 import statistics
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course import gradebook, roster
+from course import gradebook, html_safety, roster
 
 FILE_NAME = "report.html"
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.2, 0.2
@@ -182,7 +181,7 @@ def _pct(share):
 
 
 def _e(text):
-    return html.escape(str(text))
+    return html_safety.text(text)
 
 
 CSS = """
@@ -351,7 +350,7 @@ def render(results, out, people=None):
         f'<tr><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td><td>{_e(r["status"])}</td>'
         f'<td class="num">{r.get("seconds", 0.0):.1f}</td></tr>' for r in timed], numeric={3}))
     parts.append("</details></body></html>")
-    return "\n".join(parts) + "\n"
+    return html_safety.with_policy("\n".join(parts) + "\n")
 
 
 def write_report(out, roster_path=None):

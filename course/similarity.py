@@ -36,7 +36,6 @@ alternative answer is not an independent submission. Instructors read the
 side-by-side pages before they act: a score is a reason to look, not proof.
 """
 import ast
-import html
 import io
 import itertools
 import json
@@ -44,7 +43,7 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import notebook_format, submissions
+from course import html_safety, notebook_format, submissions
 from course.lessons import RELEASE_DIR, notebook_name
 
 K = 40
@@ -170,7 +169,7 @@ def _highlighted(code, slices):
     from copydetect.utils import highlight_overlap
 
     if len(slices) == 0 or slices.shape[-1] == 0:
-        return html.escape(code)
+        return html_safety.text(code)
     marked, _ = highlight_overlap(code, slices, "<mark>", "</mark>", escape_html=True)
     return marked
 
@@ -184,18 +183,19 @@ pre { background: #f7f7f9; padding: 10px; overflow-x: auto; font-size: 13px; } m
 
 
 def _page(title, body):
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body>{body}</body></html>\n")
+    return html_safety.with_policy(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html_safety.text(title)}</title>'
+        f"<style>{STYLE}</style></head><body>{body}</body></html>\n")
 
 
 def _pair_page(pair, codes):
     columns = "".join(
-        f"<div><h2>{html.escape(student)}: {100 * share:.0f} % of the answer code is in the other</h2>"
+        f"<div><h2>{html_safety.text(student)}: {100 * share:.0f} % of the answer code is in the other</h2>"
         f"<pre>{_highlighted(codes[pair.lesson, student], slices)}</pre></div>"
         for student, share, slices in ((pair.a, pair.share_a, pair.slices[0]), (pair.b, pair.share_b, pair.slices[1])))
     return _page(f"{pair.lesson}: {pair.a} and {pair.b}", (
-        f'<p><a href="../../../index.html">all pairs</a></p><h1>{html.escape(pair.lesson)}: '
-        f"{html.escape(pair.a)} and {html.escape(pair.b)}</h1>"
+        f'<p><a href="../../../index.html">all pairs</a></p><h1>{html_safety.text(pair.lesson)}: '
+        f"{html_safety.text(pair.a)} and {html_safety.text(pair.b)}</h1>"
         f'<p class="muted">Highlighted: runs of code found in both once names, strings, comments and spacing '
         f"are set aside. Only answer cells are shown; a run may reach into the release's own code around an "
         f"answer, but that code alone never counts.</p>"
@@ -204,9 +204,9 @@ def _pair_page(pair, codes):
 
 def _rows(pairs):
     return "".join(
-        f'<tr><td>{html.escape(p.lesson)}</td><td>{html.escape(p.a)}</td><td>{html.escape(p.b)}</td>'
+        f'<tr><td>{html_safety.text(p.lesson)}</td><td>{html_safety.text(p.a)}</td><td>{html_safety.text(p.b)}</td>'
         f'<td class="num">{100 * p.score:.0f} %</td><td class="num">{100 * p.share_a:.0f} % / {100 * p.share_b:.0f} %'
-        f'</td><td class="num">{p.shared}</td><td><a href="{html.escape(p.page)}">side by side</a></td></tr>'
+        f'</td><td class="num">{p.shared}</td><td><a href="{html_safety.text(p.page)}">side by side</a></td></tr>'
         for p in pairs)
 
 
@@ -231,13 +231,14 @@ def _index(flagged, closest, problems, threshold, notes):
             f"(copydetect, runs of {K} token characters; release code excluded). Flagged: score at least "
             f"{100 * threshold:.0f} % and at least {MIN_SHARED} characters shared. Read the code before you act: "
             f"short correct answers are alike by nature.</p>",
-            *(f'<p class="warn">{html.escape(note)}</p>' for note in notes),
+            *(f'<p class="warn">{html_safety.text(note)}</p>' for note in notes),
             f"<h2>Flagged pairs ({len(flagged)})</h2>",
             f"<table>{head}{_rows(flagged)}</table>" if flagged else "<p>None.</p>",
             "<h2>Closest pairs below the threshold</h2>",
             f"<table>{head}{_rows(closest)}</table>" if closest else "<p>None.</p>"]
     if problems:
-        body.append("<h2>Not compared</h2><ul>" + "".join(f"<li>{html.escape(p)}</li>" for p in problems) + "</ul>")
+        body.append("<h2>Not compared</h2><ul>" + "".join(f"<li>{html_safety.text(p)}</li>" for p in problems)
+                    + "</ul>")
     return _page("Similar answer code", "".join(body))
 
 
