@@ -4,16 +4,18 @@ Exit status: 0 when all went well; 1 when ``check`` finds a problem, when a
 submission could not be graded because the grading failed (status
 ``error``), or when ``demo``'s reference solutions do not get full marks or
 its blank notebooks get points; 2 when grading could not start (no sandbox,
-or the preflight kernel failed), before anyone was graded, or when ``build``
-would replace a notebook of ``notebooks/`` that someone edited (it then
-replaces none).
+or the preflight kernel failed), before anyone was graded, when an export,
+override or feedback release cannot be made (nothing is written then), or
+when ``build`` would replace a notebook of ``notebooks/`` that someone edited
+(it then replaces none).
 """
 import argparse
 import sys
 import tempfile
+from pathlib import Path
 
-from course import (export, grading, message_catalogue, preflight, release, report, roster, similarity, student_work,
-                    translation)
+from course import (export, feedback_release, gradebook, grading, message_catalogue, overrides, preflight, release,
+                    report, roster, similarity, student_work, translation)
 from course.lessons import RELEASE_DIR, REPO_ROOT, lesson_ids
 from course.translation import catalogues
 
@@ -89,6 +91,9 @@ def cmd_grade(args):
     except (grading.SandboxUnavailable, preflight.PreflightFailed, roster.RosterError) as error:
         return _start_failure(error)
     out = summary["out"]
+    for override in summary["waiting"]:
+        print(f"! override of {override.student} / {override.lesson} / {override.exercise} waits for a graded "
+              "submission with that exercise")
     if len(summary["results"]) <= 3:  # one student grading their own work: show everything
         print_scores(summary["results"])
         for result in summary["results"]:
@@ -149,14 +154,55 @@ def cmd_similarity(args):
 
 def cmd_export(args):
     try:
-        notes = export.export(args.grading_dir, args.format, args.out, roster_path=args.roster,
-                              template=args.template, key=args.key)
-    except (export.ExportError, roster.RosterError) as error:
+        outcome = export.export(args.grading_dir, args.format, args.out, roster_path=args.roster,
+                                template=args.template, key=args.key, overwrite=args.overwrite,
+                                missing_as_zero=args.missing_as_zero, skip_unmatched=args.skip_unmatched)
+    except (export.ExportError, roster.RosterError, overrides.OverrideError) as error:
+        print(f"✘ {error}", file=sys.stderr)
+        return 2
+    for note in outcome.notes:
+        print(f"! {note}")
+    for change in outcome.changes:
+        print(f"  {change.student:<16} {change.column}: {change.old or '(empty)'} -> {change.new}"
+              + ("" if change.written else "  KEPT the grade already there (--overwrite replaces it)"))
+    print(f"wrote {args.out}")
+    if outcome.changes_file:
+        print(f"changes: {outcome.changes_file} ({sum(c.written for c in outcome.changes)} written, "
+              f"{sum(not c.written for c in outcome.changes)} kept)")
+    return 0
+
+
+def cmd_override(args):
+    try:
+        if args.remove:
+            overrides.remove(args.grading_dir, args.student, args.lesson, args.exercise)
+        else:
+            if args.points is None or not args.reason:
+                print("✘ give the points and --reason (or --remove)", file=sys.stderr)
+                return 2
+            overrides.set_score(args.grading_dir, overrides.Override(args.student, args.lesson, args.exercise,
+                                                                     args.points, args.reason))
+        results, _ = gradebook.class_results(args.grading_dir)
+        gradebook.write_gradebook(results, Path(args.grading_dir) / "gradebook.csv")
+        overrides.write_notes(args.grading_dir, results)
+        print(f"report: {report.write_report(args.grading_dir)}")
+    except (overrides.OverrideError, roster.RosterError) as error:
+        print(f"✘ {error}", file=sys.stderr)
+        return 2
+    print(f"gradebook: {Path(args.grading_dir) / 'gradebook.csv'}")
+    return 0
+
+
+def cmd_feedback_release(args):
+    try:
+        written, notes = feedback_release.release(args.grading_dir, args.out, key=args.key, as_zip=args.zip,
+                                                  roster_path=args.roster)
+    except (feedback_release.ReleaseError, roster.RosterError, overrides.OverrideError) as error:
         print(f"✘ {error}", file=sys.stderr)
         return 2
     for note in notes:
         print(f"! {note}")
-    print(f"wrote {args.out}")
+    print(f"{len(written)} student(s) in {args.out}")
     return 0
 
 
@@ -226,7 +272,32 @@ def parser():
     exp.add_argument("--template", metavar="CSV", help="canvas: the gradebook CSV exported from Canvas")
     exp.add_argument("--key", choices=("email", "username"), default="email",
                      help="moodle: identify students by email (default) or username (the roster's lms id)")
+    exp.add_argument("--overwrite", action="store_true",
+                     help="canvas, nbgrader: replace grades already there (entered by hand) instead of keeping them")
+    exp.add_argument("--missing-as-zero", action="store_true",
+                     help="0 for a roster student who handed nothing in (default: left blank)")
+    exp.add_argument("--skip-unmatched", action="store_true",
+                     help="export although graded work matches no roster student or Canvas row (it is left out)")
     exp.set_defaults(run=cmd_export)
+    ovr = sub.add_parser("override", help="set your own score for one exercise of one submission, kept "
+                                          "through re-grades")
+    ovr.add_argument("grading_dir", help="the --out folder of grade")
+    ovr.add_argument("student")
+    ovr.add_argument("lesson")
+    ovr.add_argument("exercise", help="as in the gradebook's <lesson>:<exercise> columns")
+    ovr.add_argument("points", type=float, nargs="?", help="the exercise's new points")
+    ovr.add_argument("--reason", help="why, shown to the student in the feedback page")
+    ovr.add_argument("--remove", action="store_true", help="take the override away (the autograder's score counts)")
+    ovr.set_defaults(run=cmd_override)
+    fb = sub.add_parser("feedback", help="the students' feedback pages").add_subparsers(dest="action", required=True)
+    rel = fb.add_parser("release", help="one folder (or zip) per student with their feedback pages, to upload")
+    rel.add_argument("grading_dir", help="the --out folder of grade")
+    rel.add_argument("--out", required=True, metavar="FOLDER")
+    rel.add_argument("--zip", action="store_true", help="a zip per student instead of a folder")
+    rel.add_argument("--key", choices=feedback_release.KEYS, default="student",
+                     help="name each folder by student id (default), or the roster's email or lms id")
+    rel.add_argument("--roster", metavar="CSV", help="class list (default: the one grade was given)")
+    rel.set_defaults(run=cmd_feedback_release)
     return p
 
 

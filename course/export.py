@@ -1,35 +1,46 @@
 """Grades into the learning platform: a Moodle CSV, a filled-in Canvas gradebook, an nbgrader gradebook.
 
-Every format gets one grade per student and lesson: the submission's score;
-0 for a submission that could not be graded (status ``rejected`` or
-``error``, listed in ``report.html``); 0 and the status ``missing`` for a
-roster student who handed nothing in. With a roster, only roster students
-are exported and submissions of anyone else are reported; without one, the
-students are those who handed something in.
+Every format gets one grade per student and lesson, with the instructor's overrides
+(:mod:`course.overrides`): the submission's score; 0 for a file that is not a
+notebook (status ``rejected``); nothing for a submission whose grading failed
+(status ``error``: grade again) and, unless ``missing_as_zero``, for a roster
+student who handed nothing in. Nothing is exported while graded work matches no
+student (not on the roster; no row of the Canvas file) unless ``skip_unmatched``:
+a student is never given a blank or 0 that hides work they handed in.
 
 * ``moodle``: the file Moodle's gradebook reads with *Import > CSV file*. One
   row per student, an identifier column (``Email address``, or ``Username``
   from the roster's lms id), ``Full name``, then one column per lesson named
-  by its id. On import, map "Email address" to ``useremail`` (or "Username"
-  to ``username``) and each lesson column to its grade item.
+  by its id; a blank cell leaves Moodle's grade as it is. On import, map
+  "Email address" to ``useremail`` (or "Username" to ``username``) and each
+  lesson column to its grade item.
 * ``canvas``: a gradebook CSV exported from Canvas (*Grades > Export*) with
   the lesson columns filled in, ready for *Grades > Import*. Canvas files
   start with a header row (``Student, ID, SIS User ID, SIS Login ID,
   Section``, then one column per assignment, named ``<title> (<id>)``, and
   read-only totals) and a ``Points Possible`` row. A lesson's column is the
   assignment whose title is, or starts with, the lesson id; a student's row is the one whose SIS Login ID
-  is the roster's lms id, email or student id. Every other cell is written
+  is the roster's lms id, email or student id. A grade already in the file
+  (entered by hand) is kept unless ``overwrite``; every other cell is written
   back as it was read.
 * ``nbgrader``: students, assignments (one notebook named like the lesson,
   one grade cell per exercise) and submissions with their points, in an
-  nbgrader ``gradebook.db``, so ``nbgrader export`` and formgrader list them.
+  nbgrader ``gradebook.db``, and the graded notebooks beside it in nbgrader's
+  ``autograded/<student>/<lesson>/<lesson>.ipynb``, so ``nbgrader export``
+  and formgrader read them. An overridden exercise is a manual grade there; a
+  manual grade entered in formgrader is kept unless ``overwrite``.
+
+Canvas and nbgrader exports list every grade they write or keep (student,
+column, old -> new) in ``<out>.changes.csv`` beside the file written.
 """
 import csv
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import gradebook, roster
+from course import csv_safety, gradebook, roster
+from course.lessons import RELEASE_DIR, notebook_name
 from course.roster import Person
 
 FORMATS = ("moodle", "canvas", "nbgrader")
@@ -42,7 +53,7 @@ class ExportError(ValueError):
 @dataclass(frozen=True)
 class Grade:
     status: str  # graded, rejected, error, or missing
-    score: float
+    score: float | None  # None: nothing to export
 
 
 @dataclass
@@ -56,7 +67,25 @@ class ClassGrades:
         return self.grades[student, lesson]
 
 
-def class_grades(results, people=None):
+@dataclass(frozen=True)
+class Change:
+    """One grade of the file written: ``old`` is what was there, ``written`` false when it was kept."""
+
+    student: str
+    column: str
+    old: str
+    new: str
+    written: bool
+
+
+@dataclass
+class Outcome:
+    notes: list
+    changes: list = field(default_factory=list)
+    changes_file: Path | None = None
+
+
+def class_grades(results, people=None, missing_as_zero=False, skip_unmatched=False):
     """Every student's grade for every lesson that has results, missing ones included."""
     lessons = roster.lessons_of(results)
     notes = []
@@ -65,38 +94,68 @@ def class_grades(results, people=None):
     else:
         strangers = roster.not_on_roster(people, results)
         if strangers:
-            notes.append("not on the roster, not exported: "
-                         + ", ".join(f"{r['student']} ({r['lesson']})" for r in strangers))
-    grades = {(s, lesson): Grade("missing", 0.0) for s in people for lesson in lessons}
+            names = ", ".join(f"{r['student']} ({r['lesson']})" for r in strangers)
+            if not skip_unmatched:
+                raise ExportError(f"graded work of no roster student: {names}; add them to the roster (or fix "
+                                  "the names), or pass --skip-unmatched to export without them")
+            notes.append(f"not on the roster, not exported: {names}")
+    grades = {(s, lesson): Grade("missing", 0.0 if missing_as_zero else None) for s in people for lesson in lessons}
     for r in results:
         if r["student"] in people:
-            score = r["score"] if r["status"] == "graded" else 0.0
+            score = {"graded": r["score"], "rejected": 0.0}.get(r["status"])
             grades[r["student"], r["lesson"]] = Grade(r["status"], score)
+    failed = sorted(f"{s} ({lesson})" for (s, lesson), g in grades.items() if g.status == "error")
+    if failed:
+        notes.append(f"the grading failed, nothing exported, grade again: {', '.join(failed)}")
     missing = sum(g.status == "missing" for g in grades.values())
     if missing:
-        notes.append(f"{missing} missing submission(s) exported as 0")
+        notes.append(f"{missing} missing submission(s) exported as "
+                     + ("0" if missing_as_zero else "nothing (--missing-as-zero writes 0)"))
     return ClassGrades(list(people.values()), lessons, grades, notes)
 
 
 def _num(value):
-    return f"{value:g}"
+    return "" if value is None else f"{value:g}"
+
+
+def _write_csv(path, rows, encoding="utf-8"):
+    with open(path, "w", newline="", encoding=encoding) as f:
+        csv_safety.writer(f).writerows(rows)
+
+
+def changes_path(out):
+    """``canvas-import.csv`` -> ``canvas-import.changes.csv``, beside it."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}.changes.csv")
+
+
+def _write_changes(changes, out):
+    path = changes_path(out)
+    _write_csv(path, [["student", "column", "old", "new", "action"]]
+               + [[c.student, c.column, c.old, c.new, "written" if c.written else "kept (use --overwrite)"]
+                  for c in changes])
+    return path
+
+
+def _same(old, new):
+    try:
+        return float(old) == new
+    except ValueError:
+        return False
 
 
 def moodle(grades, path, key="email"):
     """Write the CSV for Moodle's grade import, keyed by ``email`` or ``username``."""
     column = {"email": "Email address", "username": "Username"}[key]
-    rows = []
+    rows = [[column, "Full name", *grades.lessons]]
     for person in grades.people:
         ident = person.email if key == "email" else (person.lms_id or person.student)
         if not ident:
             raise ExportError(f"{person.student} has no {key}: Moodle needs it to find the student; "
                               "add it to the roster (or pass --roster)")
         rows.append([ident, person.name] + [_num(grades.grade(person.student, l).score) for l in grades.lessons])
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow([column, "Full name", *grades.lessons])
-        writer.writerows(rows)
-    return grades.notes
+    _write_csv(path, rows)
+    return Outcome(grades.notes)
 
 
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -108,7 +167,7 @@ def _assignment_title(header):
     return match.group(1) if match else None
 
 
-def canvas(grades, template, path):
+def canvas(grades, template, path, overwrite=False, skip_unmatched=False):
     """Copy the Canvas export ``template`` to ``path`` with the lesson columns filled in."""
     raw = Path(template).read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -128,11 +187,15 @@ def canvas(grades, template, path):
                          f"starts with {lesson!r}; not written (create the assignment in Canvas and export again)")
         else:
             columns[lesson] = matches[0]
+    if not columns:
+        raise ExportError(f"{template}: no assignment column is named after a lesson graded here "
+                          f"({', '.join(grades.lessons)}); name the Canvas assignments so (e.g. "
+                          f"'{grades.lessons[0]}') and export the gradebook again")
     by_login = {}
     for person in grades.people:
         for ident in {person.lms_id, person.email, person.student} - {""}:
             by_login.setdefault(ident.lower(), person)
-    written = set()
+    written, changes = set(), []
     for row in rows[1:]:
         if row[0].strip() == "Points Possible" or len(row) <= login or not row[login].strip():
             continue
@@ -142,18 +205,28 @@ def canvas(grades, template, path):
         written.add(person.student)
         row.extend([""] * (len(header) - len(row)))
         for lesson, i in columns.items():
-            row[i] = _num(grades.grade(person.student, lesson).score)
-    absent = [p.student for p in grades.people if p.student not in written]
+            new, old = grades.grade(person.student, lesson).score, row[i].strip()
+            if new is None or _same(old, new):
+                continue
+            change = Change(person.student, header[i], old, _num(new), written=overwrite or not old)
+            changes.append(change)
+            if change.written:
+                row[i] = change.new
+    absent = [p.student for p in grades.people if p.student not in written
+              and any(grades.grade(p.student, lesson).score is not None for lesson in columns)]
     if absent:
-        notes.append("no row in the Canvas file (SIS Login ID is not their lms id, email or student id): "
-                     + ", ".join(absent))
-    with open(path, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as f:
-        csv.writer(f).writerows(rows)
-    return notes
+        where = ("no row in the Canvas file (SIS Login ID is not their lms id, email or student id): "
+                 + ", ".join(absent))
+        if not skip_unmatched:
+            raise ExportError(f"{where}; fix the roster's lms id, or pass --skip-unmatched to export without them")
+        notes.append(where)
+    _write_csv(path, rows, encoding="utf-8-sig" if bom else "utf-8")
+    return Outcome(notes, changes, _write_changes(changes, path))
 
 
-def nbgrader(grades, results, path):
-    """Add the students, lessons and grades to the nbgrader gradebook ``path`` (created if needed)."""
+def nbgrader(grades, results, path, grading_dir, overwrite=False):
+    """Add the students, lessons, grades and the graded notebooks of ``grading_dir`` to the nbgrader
+    gradebook ``path`` (created if needed) and the ``autograded/`` folder beside it."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from course.nbgrader_runner import find_scripts_without_activation
@@ -165,6 +238,7 @@ def nbgrader(grades, results, path):
     for r in results:
         for c in r["cells"]:
             cells.setdefault(r["lesson"], {})[c["id"]] = c["max"]
+    changes = []
     with Gradebook(f"sqlite:///{Path(path).resolve()}", COURSE_ID) as gb:
         for person in grades.people:
             first, _, last = person.name.partition(" ")
@@ -178,28 +252,64 @@ def nbgrader(grades, results, path):
                 gb.add_notebook(lesson, lesson)
             for cell_id, points in cells.get(lesson, {}).items():
                 gb.update_or_create_grade_cell(cell_id, lesson, lesson, max_score=points, cell_type="code")
-        people = {p.student for p in grades.people}
+            for cell_id in _solution_cells(lesson):  # formgrader shows a comment box for each
+                gb.update_or_create_solution_cell(cell_id, lesson, lesson)
         for r in results:
-            if r["student"] not in people:
+            if grades.grades.get((r["student"], r["lesson"]), Grade("", None)).score is None:
                 continue
             gb.update_or_create_submission(r["lesson"], r["student"])
-            scores = {c["id"]: c["score"] if r["status"] == "graded" else 0.0 for c in r["cells"]}
-            for cell_id in cells[r["lesson"]]:
-                grade = gb.find_grade(cell_id, r["lesson"], r["lesson"], r["student"])
-                grade.auto_score = scores.get(cell_id, 0.0)
-                grade.manual_score = None
-                grade.needs_manual_grade = False
+            for c in r["cells"]:
+                grade = gb.find_grade(c["id"], r["lesson"], r["lesson"], r["student"])
+                changes += _set_grade(grade, r, c, overwrite)
             gb.db.commit()
-    return grades.notes
+            _copy_autograded(grading_dir, Path(path).parent, r)
+    return Outcome(grades.notes, changes, _write_changes(changes, path))
 
 
-def export(grading_dir, fmt, out, roster_path=None, template=None, key="email"):
-    """Export the grades of ``grading_dir`` as ``fmt`` into ``out``; return notes for the instructor."""
-    results = gradebook.load_results(Path(grading_dir) / "results")
+def _solution_cells(lesson):
+    import nbformat
+
+    release = RELEASE_DIR / lesson / notebook_name(lesson)
+    if not release.is_file():
+        return []
+    return [c.metadata["nbgrader"]["grade_id"] for c in nbformat.read(release, as_version=4).cells
+            if c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def _set_grade(grade, result, cell, overwrite):
+    """Give ``grade`` the cell's points: autograded, plus the instructor's override as its manual score.
+    A manual score that is neither ours nor the same points is kept unless ``overwrite``."""
+    auto = cell.get("autograded", cell["score"])
+    manual = cell["score"] if "autograded" in cell else None
+    new = auto if manual is None else manual
+    old = grade.score if grade.auto_score is not None or grade.manual_score is not None else None
+    if old is not None and old == new:
+        return []
+    keep = grade.manual_score is not None and not overwrite
+    if not keep:
+        grade.auto_score, grade.manual_score, grade.needs_manual_grade = auto, manual, False
+    return [Change(result["student"], f"{result['lesson']}:{cell['id']}", _num(old), _num(new), not keep)]
+
+
+def _copy_autograded(grading_dir, root, result):
+    """The graded notebook where formgrader looks: ``<root>/autograded/<student>/<lesson>/<lesson>.ipynb``."""
+    graded = Path(grading_dir) / "autograded" / result["student"] / notebook_name(result["lesson"])
+    if graded.is_file():
+        target = root / "autograded" / result["student"] / result["lesson"] / notebook_name(result["lesson"])
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(graded, target)
+
+
+def export(grading_dir, fmt, out, roster_path=None, template=None, key="email", overwrite=False,
+           missing_as_zero=False, skip_unmatched=False):
+    """Export the grades of ``grading_dir`` as ``fmt`` into ``out``; return the :class:`Outcome`."""
+    results, waiting = gradebook.class_results(grading_dir)
     if not results:
         raise ExportError(f"{grading_dir}: no results to export; grade the class first (python -m course grade)")
     people = roster.for_grading(grading_dir, roster_path)
-    grades = class_grades(results, people)
+    grades = class_grades(results, people, missing_as_zero, skip_unmatched)
+    grades.notes += [f"override waiting for a graded {o.lesson} of {o.student} with exercise {o.exercise}: "
+                     "not applied" for o in waiting]
     if fmt == "moodle":
         if people is None and key == "email":
             raise ExportError("Moodle finds students by email or username: pass --roster roster.csv "
@@ -209,5 +319,5 @@ def export(grading_dir, fmt, out, roster_path=None, template=None, key="email"):
         if template is None:
             raise ExportError("canvas needs --template: the gradebook CSV exported from Canvas "
                               "(Grades > Export > Export Entire Gradebook)")
-        return canvas(grades, template, out)
-    return nbgrader(grades, results, out)
+        return canvas(grades, template, out, overwrite, skip_unmatched)
+    return nbgrader(grades, results, out, grading_dir, overwrite)

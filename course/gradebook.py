@@ -1,9 +1,9 @@
 """The class's results as files an instructor opens: gradebook and failure summary."""
-import csv
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from course import csv_safety
 from course.html_safety import markdown_text
 from utils.i18n import ENGLISH
 
@@ -56,6 +56,14 @@ def load_results(results_dir):
     return [result for result in found if result is not None]
 
 
+def class_results(out):
+    """``(results, waiting)``: the results of the grading folder ``out`` with the instructor's overrides
+    applied, and the overrides that apply to nothing (:mod:`course.overrides`)."""
+    from course import overrides
+
+    return overrides.apply(load_results(Path(out) / "results"), overrides.load(out))
+
+
 def write_gradebook(results, path):
     """One row per student; per exercise, per lesson and overall points.
 
@@ -63,7 +71,9 @@ def write_gradebook(results, path):
     not a safe student id), then for each lesson ``<lesson>:<exercise>`` ...,
     ``<lesson>:total``, ``<lesson>:status`` and ``<lesson>:language`` (the
     edition the submission was made from: ``en``, ``pt_BR``), then ``total`` and
-    ``max_total`` (the points of every lesson graded). A student with no
+    ``max_total`` (the points of every lesson graded), and ``overrides``: the
+    instructor's scores (``<lesson>:<exercise> <points> (autograder <points>): <reason>``), already
+    counted in the points. A student with no
     submission for a lesson gets empty cells there (not zeros), so missing
     and failed work stay distinguishable.
     """
@@ -77,9 +87,9 @@ def write_gradebook(results, path):
     for lesson in sorted(lessons):
         header += [f"{lesson}:{exercise}" for exercise in lessons[lesson]]
         header += [f"{lesson}:total", f"{lesson}:status", f"{lesson}:language"]
-    header += ["total", "max_total"]
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
+    header += ["total", "max_total", "overrides"]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv_safety.writer(f)
         writer.writerow(header)
         for student in sorted(by_student):
             names = sorted({r.get("submitted_as") or student for r in by_student[student].values()} - {student})
@@ -91,7 +101,9 @@ def write_gradebook(results, path):
                 row += [_num(result["score"]), result["status"], result.get("language", ENGLISH)] if result else ["", "", ""]
                 total += result["score"] if result else 0.0
                 max_total += sum(lessons[lesson].values())
-            writer.writerow(row + [_num(total), _num(max_total)])
+            notes = [f"{r['lesson']}:{c['exercise']} {_num(c['score'])} (autograder {_num(c['autograded'])}): "
+                     f"{c['reason']}" for _, r in sorted(by_student[student].items()) for c in r.get("overrides", [])]
+            writer.writerow(row + [_num(total), _num(max_total), "; ".join(notes)])
 
 
 def _num(value):

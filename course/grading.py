@@ -15,6 +15,7 @@ and everything its student reads is in its language.
 Output folder::
 
     gradebook.csv               one row per student
+    overrides.json              the instructor's scores of single exercises (course.overrides), never written here
     summary.md                  what the class got wrong, per exercise
     report.html                 the class report (course.report)
     roster.csv                  the roster given with --roster, kept for report and export
@@ -39,7 +40,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import (grader_process, gradebook, preflight, report, roster, sandbox, similarity, submission_edition,
+from course import (grader_process, gradebook, overrides, preflight, report, roster, sandbox, similarity, submission_edition,
                     submissions, translation)
 from course.grade_worker import file_digest, grader_fault, write_json_atomically
 from course.hidden_seed import seed_for
@@ -235,15 +236,16 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
             tasks = [make_task(s, editions[s.path], out, templates, seed, limits, hidden, threads, sandboxed)
                      for s in todo]
             _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream))
-    results = gradebook.load_results(out / "results")
+    results, waiting = gradebook.class_results(out)
     gradebook.write_gradebook(results, out / "gradebook.csv")
     gradebook.write_summary(results, out / "summary.md")
+    overrides.write_notes(out, results)
     if detect_copies:
         similarity.run(target, out / "similarity")
     report.write_report(out)
     errors = [r for r in results if r["status"] == "error"]
     return {"graded": len(todo), "results": results, "problems": problems, "out": out, "errors": errors,
-            "todo": todo}
+            "todo": todo, "waiting": waiting}
 
 
 def _up_to_date(out, sub):

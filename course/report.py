@@ -358,5 +358,6 @@ def write_report(out, roster_path=None):
     out = Path(out)
     people = roster.for_grading(out, roster_path)
     path = out / FILE_NAME
-    path.write_text(render(gradebook.load_results(out / "results"), out, people), encoding="utf-8")
+    results, _ = gradebook.class_results(out)
+    path.write_text(render(results, out, people), encoding="utf-8")
     return path

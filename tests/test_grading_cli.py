@@ -59,17 +59,21 @@ def test_self_study_grades_a_changed_notebook_again_and_always_shows_the_score(t
     assert cli.main(args) == 0
     first = capsys.readouterr().out
     assert "0/10" in first and "square_model" in first
+    # the instructor's score for one exercise outlives grading again
+    assert cli.main(["override", str(tmp_path / "grade"), "me", LESSON, "square_model", "2", "--reason", "ok"]) == 0
 
     assert cli.main(args) == 0
     unchanged = capsys.readouterr().out
-    assert "1 already graded, 0 to grade" in unchanged and "0/10" in unchanged
+    assert "1 already graded, 0 to grade" in unchanged and "2/10" in unchanged
 
     nb = classroom.blank(LESSON)
     nb.cells[0].source += "\n\nMy notes."
     notebook_format.write(nb, mine)
     assert cli.main(args) == 0
     changed = capsys.readouterr().out
-    assert "0 already graded, 1 to grade" in changed and "0/10" in changed
+    assert "0 already graded, 1 to grade" in changed and "2/10" in changed
+    assert "square_model: 2 points (the autograder gave 0): ok" in (
+        tmp_path / "grade" / "feedback" / "me" / f"{LESSON}.html").read_text()
 
 
 def test_the_demo_fails_unless_references_get_everything_and_blanks_nothing():
