@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import gradebook, roster
+from course import deadlines, gradebook, roster
 from course.roster import Person
 
 FORMATS = ("moodle", "canvas", "nbgrader")
@@ -62,16 +62,15 @@ def class_grades(results, people=None):
     notes = []
     if people is None:
         people = {s: Person(s, "", "") for s in sorted({r["student"] for r in results})}
-    else:
-        strangers = roster.not_on_roster(people, results)
-        if strangers:
-            notes.append("not on the roster, not exported: "
-                         + ", ".join(f"{r['student']} ({r['lesson']})" for r in strangers))
+    matched, strangers = roster.results_by_student(people, results)
+    if strangers:
+        notes.append("not on the roster, not exported: "
+                     + ", ".join(f"{r['student']} ({r['lesson']})" for r in strangers))
     grades = {(s, lesson): Grade("missing", 0.0) for s in people for lesson in lessons}
-    for r in results:
-        if r["student"] in people:
-            score = r["score"] if r["status"] == "graded" else 0.0
-            grades[r["student"], r["lesson"]] = Grade(r["status"], score)
+    for student, by_lesson in matched.items():
+        for lesson, r in by_lesson.items():
+            score = r.get("final_score", r["score"]) if r["status"] == "graded" else 0.0
+            grades[student, lesson] = Grade(r["status"], score)
     missing = sum(g.status == "missing" for g in grades.values())
     if missing:
         notes.append(f"{missing} missing submission(s) exported as 0")
@@ -195,7 +194,8 @@ def nbgrader(grades, results, path):
 
 def export(grading_dir, fmt, out, roster_path=None, template=None, key="email"):
     """Export the grades of ``grading_dir`` as ``fmt`` into ``out``; return notes for the instructor."""
-    results = gradebook.load_results(Path(grading_dir) / "results")
+    results = deadlines.with_penalties(gradebook.load_results(Path(grading_dir) / "results"),
+                                       deadlines.for_grading(grading_dir))
     if not results:
         raise ExportError(f"{grading_dir}: no results to export; grade the class first (python -m course grade)")
     people = roster.for_grading(grading_dir, roster_path)

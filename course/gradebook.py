@@ -61,7 +61,10 @@ def write_gradebook(results, path):
     Columns: ``student``, ``submitted_as`` (the name in the files, when it was
     not a safe student id), then for each lesson ``<lesson>:<exercise>`` ...,
     ``<lesson>:total``, ``<lesson>:status`` and ``<lesson>:language`` (the
-    edition the submission was made from: ``en``, ``pt_BR``), then ``total`` and
+    edition the submission was made from: ``en``, ``pt_BR``), the lateness
+    (:mod:`course.deadlines`): ``<lesson>:submitted_at``, ``<lesson>:days_late``,
+    ``<lesson>:penalty`` (points) and ``<lesson>:final`` (the total less the
+    penalty), then ``total`` (of the finals) and
     ``max_total`` (the points of every lesson graded). A student with no
     submission for a lesson gets empty cells there (not zeros), so missing
     and failed work stay distinguishable.
@@ -75,7 +78,7 @@ def write_gradebook(results, path):
     header = ["student", "submitted_as"]
     for lesson in sorted(lessons):
         header += [f"{lesson}:{exercise}" for exercise in lessons[lesson]]
-        header += [f"{lesson}:total", f"{lesson}:status", f"{lesson}:language"]
+        header += [f"{lesson}:{column}" for column in ("total", "status", "language", *LATENESS)]
     header += ["total", "max_total"]
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
@@ -87,10 +90,19 @@ def write_gradebook(results, path):
                 result = by_student[student].get(lesson)
                 scores = {c["exercise"]: c["score"] for c in result["cells"]} if result else {}
                 row += [_num(scores[e]) if e in scores else "" for e in lessons[lesson]]
-                row += [_num(result["score"]), result["status"], result.get("language", ENGLISH)] if result else ["", "", ""]
-                total += result["score"] if result else 0.0
+                row += _lesson_cells(result) if result else [""] * (3 + len(LATENESS))
+                total += result.get("final_score", result["score"]) if result else 0.0
                 max_total += sum(lessons[lesson].values())
             writer.writerow(row + [_num(total), _num(max_total)])
+
+
+LATENESS = ("submitted_at", "days_late", "penalty", "final")
+
+
+def _lesson_cells(result):
+    return [_num(result["score"]), result["status"], result.get("language", ENGLISH),
+            result.get("submitted_at", "") or ("late" if result.get("late") else ""), str(result.get("days_late", 0)),
+            _num(result.get("penalty", 0.0)), _num(result.get("final_score", result["score"]))]
 
 
 def _num(value):
