@@ -32,6 +32,7 @@ from course.submissions import safe_student_id
 FILE_NAME = "roster.csv"
 _COLUMNS = {"studentid": "student", "name": "name", "email": "email", "lmsid": "lms_id", "canvasid": "canvas_id"}
 _REQUIRED = ("studentid", "name", "email")
+_NAMES = {"studentid": "student id", "name": "name", "email": "email"}
 _HEADER = "student id,name,email[,lms id][,canvas id]"
 _DELIMITERS = (",", ";", "\t")
 
@@ -80,7 +81,7 @@ def _rows(path, text):
         if all(k in keys for k in _REQUIRED):
             return list(csv.reader(lines, delimiter=delimiter))
     keys = [_key(h) for h in next(csv.reader([header], delimiter=max(_DELIMITERS, key=header.count)))]
-    missing = [k for k in _REQUIRED if k not in keys]
+    missing = [_NAMES[k] for k in _REQUIRED if k not in keys]
     raise RosterError(f"{path}: the header has no column {', '.join(missing)} (it reads {header.strip()[:80]!r}); "
                       f"expected {_HEADER}, separated by commas, semicolons or tabs")
 
