@@ -257,3 +257,9 @@ def test_grade_refuses_unfit_dask_workers_in_one_line(tmp_path, capsys, monkeypa
     monkeypatch.setattr(grading, "grade", unfit)
     assert "does not see /out" in _one_line_exit(capsys, ["grade", str(tmp_path), "--dask-scheduler", "tcp://s:8786"])
 
+
+
+def test_the_dask_dashboard_can_be_served():
+    from distributed.dashboard.components import scheduler  # imports bokeh; without it, no dashboard
+
+    assert scheduler.SystemMonitor
