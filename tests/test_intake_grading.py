@@ -2,12 +2,15 @@
 and all: every roster student who handed in is graded under the roster's id, none is missing or exported 0."""
 import csv
 
+import pytest
+
 from course import cli, notebook_format, sandbox
 from course.submissions import safe_student_id
 from tests import classroom, lms_downloads
 from tests.lms_downloads import LESSON
 
 
+@pytest.mark.slow  # grades five notebooks: about 3 minutes on 2 cores
 def test_a_downloaded_class_with_accented_names_round_trips(tmp_path, capsys):
     blank = classroom.blank(LESSON)
     folder, people = lms_downloads.write(tmp_path / "downloads", notebook_format.dumps(blank))
