@@ -238,5 +238,5 @@ def main(argv=None):
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("\n✘ stopped (Ctrl-C); what was graded is kept: the same command goes on from there", file=sys.stderr)
+        print("\n✘ stopped (Ctrl-C); grade keeps what it graded: the same command goes on from there", file=sys.stderr)
         return 130
