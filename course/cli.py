@@ -3,19 +3,21 @@
 Exit status: 0 when all went well; 1 when ``check`` finds a problem, when a
 submission could not be graded because the grading failed (status
 ``error``), or when ``demo``'s reference solutions do not get full marks or
-its blank notebooks get points; 2 when grading could not start (no sandbox,
-or the preflight kernel failed), before anyone was graded, when an export,
-override or feedback release cannot be made (nothing is written then), or
-when ``build`` would replace a notebook of ``notebooks/`` that someone edited
-(it then replaces none).
+its blank notebooks get points; 2 when a command could not start (no sandbox,
+the preflight kernel failed, no submission or grading folder where one was
+given, a roster or deadline file that cannot be used, Dask workers that
+cannot grade), before anything was written, when an export, override or
+feedback release cannot be made (nothing is written then), or when ``build``
+would replace a notebook of ``notebooks/`` that someone edited (it then
+replaces none); 130 when stopped with Ctrl-C.
 """
 import argparse
 import sys
 import tempfile
 from pathlib import Path
 
-from course import (export, feedback_release, gradebook, grading, message_catalogue, overrides, preflight, release,
-                    report, roster, similarity, student_work, translation)
+from course import (deadlines, export, feedback_release, gradebook, grading, message_catalogue, overrides, preflight,
+                    release, report, roster, similarity, student_work, submissions, translation)
 from course.lessons import RELEASE_DIR, REPO_ROOT, lesson_ids
 from course.translation import catalogues
 
@@ -59,8 +61,8 @@ def cmd_translations_refresh(args):
     return 0
 
 
-def _start_failure(error):
-    print(f"✘ grading did not start: {error}", file=sys.stderr)
+def _start_failure(error, what="grading"):
+    print(f"✘ {what} did not start: {error}", file=sys.stderr)
     return 2
 
 
@@ -86,9 +88,10 @@ def cmd_grade(args):
         summary = grading.grade(args.submissions, args.out, workers=args.workers,
                                 dask_scheduler=args.dask_scheduler, force=args.force, lesson=args.lesson,
                                 seed=args.seed, no_sandbox=args.no_sandbox, roster_path=args.roster,
-                                detect_copies=args.similarity,
+                                detect_copies=args.similarity, deadlines_path=args.deadlines,
                                 limits=grading.Limits(args.time_limit, args.cell_timeout, args.memory_limit))
-    except (grading.SandboxUnavailable, preflight.PreflightFailed, roster.RosterError) as error:
+    except (grading.SandboxUnavailable, preflight.PreflightFailed, roster.RosterError, grading.NothingToGrade,
+            grading.ClusterUnfit, deadlines.DeadlineError, submissions.ArchiveError) as error:
         return _start_failure(error)
     out = summary["out"]
     for override in summary["waiting"]:
@@ -134,6 +137,9 @@ def cmd_demo(args):
 
 
 def cmd_report(args):
+    if not gradebook.load_results(Path(args.grading_dir) / "results"):
+        return _start_failure(f"{args.grading_dir}: no graded results there; give the --out folder of grade",
+                              "the report")
     try:
         print(f"report: {report.write_report(args.grading_dir, args.roster)}")
     except roster.RosterError as error:
@@ -143,6 +149,9 @@ def cmd_report(args):
 
 
 def cmd_similarity(args):
+    if not submissions.find(args.submissions)[0]:
+        return _start_failure(f"{args.submissions}: no submission found to compare; "
+                              f"{submissions.naming_rule(lesson_ids())}", "the comparison")
     outcome = similarity.run(args.submissions, args.out, threshold=args.threshold)
     for problem in outcome["problems"] + outcome["notes"]:
         print(f"! {problem}")
@@ -232,11 +241,13 @@ def parser():
     demo.set_defaults(run=cmd_demo)
     grade = sub.add_parser("grade", help="autograde a folder of submissions (or one notebook)")
     grade.add_argument("submissions", help="submitted/<student>/<lesson>/*.ipynb, <student>_<lesson>.ipynb files, "
-                                           "or one notebook")
+                                           "Canvas's or Moodle's download (folder or zip file), or one notebook")
     grade.add_argument("--out", default="grading", help="output folder (default: grading/)")
     grade.add_argument("--workers", type=int, help="parallel submissions (default: one per core)")
     grade.add_argument("--dask-scheduler", metavar="ADDRESS", help="run on this Dask cluster instead")
-    grade.add_argument("--lesson", help="the lesson of a single notebook whose name does not say it")
+    grade.add_argument("--lesson", choices=lesson_ids(),
+                       help="the lesson of notebooks whose names do not say it (one notebook, or a platform's "
+                            "download of one assignment)")
     grade.add_argument("--force", action="store_true",
                        help="grade again what is already graded (a changed file is graded again anyway)")
     grade.add_argument("--seed", type=int, help="seed of the hidden inputs (default: new for each run)")
@@ -251,6 +262,9 @@ def parser():
                        help=f"memory a student kernel may use (default {limits.memory_gb:g})")
     grade.add_argument("--roster", metavar="CSV", help="class list (student id, name, email, lms id): "
                                                        "the report lists who is missing")
+    grade.add_argument("--deadlines", metavar="FILE",
+                       help="due dates and late penalties per lesson (CSV or TOML: lesson, due, penalty per day "
+                            "in %%, cap in %%); kept in the output folder")
     grade.add_argument("--similarity", action="store_true",
                        help="also compare the answer code of every two students (into <out>/similarity)")
     grade.set_defaults(run=cmd_grade)
@@ -303,4 +317,8 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("\n✘ stopped (Ctrl-C); grade keeps what it graded: the same command goes on from there", file=sys.stderr)
+        return 130

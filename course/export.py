@@ -91,19 +91,18 @@ def class_grades(results, people=None, missing_as_zero=False, skip_unmatched=Fal
     notes = []
     if people is None:
         people = {s: Person(s, "", "") for s in sorted({r["student"] for r in results})}
-    else:
-        strangers = roster.not_on_roster(people, results)
-        if strangers:
-            names = ", ".join(f"{r['student']} ({r['lesson']})" for r in strangers)
-            if not skip_unmatched:
-                raise ExportError(f"graded work of no roster student: {names}; add them to the roster (or fix "
-                                  "the names), or pass --skip-unmatched to export without them")
-            notes.append(f"not on the roster, not exported: {names}")
+    matched, strangers = roster.results_by_student(people, results)
+    if strangers:
+        names = ", ".join(f"{r['student']} ({r['lesson']})" for r in strangers)
+        if not skip_unmatched:
+            raise ExportError(f"graded work of no roster student: {names}; add them to the roster (or fix "
+                              "the names), or pass --skip-unmatched to export without them")
+        notes.append(f"not on the roster, not exported: {names}")
     grades = {(s, lesson): Grade("missing", 0.0 if missing_as_zero else None) for s in people for lesson in lessons}
-    for r in results:
-        if r["student"] in people:
-            score = {"graded": r["score"], "rejected": 0.0}.get(r["status"])
-            grades[r["student"], r["lesson"]] = Grade(r["status"], score)
+    for student, by_lesson in matched.items():
+        for lesson, r in by_lesson.items():
+            score = {"graded": r.get("final_score", r["score"]), "rejected": 0.0}.get(r["status"])
+            grades[student, lesson] = Grade(r["status"], score)
     failed = sorted(f"{s} ({lesson})" for (s, lesson), g in grades.items() if g.status == "error")
     if failed:
         notes.append(f"the grading failed, nothing exported, grade again: {', '.join(failed)}")

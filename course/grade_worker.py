@@ -135,11 +135,15 @@ def rejudge(lesson, evidence_dir, seed, cell_ids):
     return verdicts
 
 
+SUBMISSION_FACTS = ("lms_id", "late", "submitted_at")  # what the download's layout said, kept in the result
+
+
 def new_result(task, cells):
     return {"student": task["student"], "lesson": task["lesson"], "language": task["language"],
             "status": "graded", "message": "",
             "source_name": task.get("source_name", Path(task["notebook"]).name),
             "submitted_as": task.get("submitted_as", task["student"]),
+            **{key: task[key] for key in SUBMISSION_FACTS if key in task},
             "sha256": file_digest(task["notebook"]), "notes": [],
             "cells": [{"id": grade_id, "exercise": grade_id.removeprefix("test_"), "score": 0.0, "max": points,
                        "message": ""} for grade_id, points in cells]}

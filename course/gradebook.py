@@ -58,10 +58,12 @@ def load_results(results_dir):
 
 def class_results(out):
     """``(results, waiting)``: the results of the grading folder ``out`` with the instructor's overrides
-    applied, and the overrides that apply to nothing (:mod:`course.overrides`)."""
-    from course import overrides
+    and the late penalties (:mod:`course.deadlines`) applied, and the overrides that apply to nothing
+    (:mod:`course.overrides`)."""
+    from course import deadlines, overrides
 
-    return overrides.apply(load_results(Path(out) / "results"), overrides.load(out))
+    results, waiting = overrides.apply(load_results(Path(out) / "results"), overrides.load(out))
+    return deadlines.with_penalties(results, deadlines.for_grading(out)), waiting
 
 
 def write_gradebook(results, path):
@@ -70,9 +72,12 @@ def write_gradebook(results, path):
     Columns: ``student``, ``submitted_as`` (the name in the files, when it was
     not a safe student id), then for each lesson ``<lesson>:<exercise>`` ...,
     ``<lesson>:total``, ``<lesson>:status`` and ``<lesson>:language`` (the
-    edition the submission was made from: ``en``, ``pt_BR``), then ``total`` and
-    ``max_total`` (the points of every lesson graded), and ``overrides``: the
-    instructor's scores (``<lesson>:<exercise> <points> (autograder <points>): <reason>``), already
+    edition the submission was made from: ``en``, ``pt_BR``), the lateness
+    (:mod:`course.deadlines`): ``<lesson>:submitted_at``, ``<lesson>:days_late``,
+    ``<lesson>:penalty`` (points) and ``<lesson>:final`` (the total less the
+    penalty), then ``total`` (of the finals), ``max_total`` (the points of every
+    lesson graded), and ``overrides``: the instructor's scores
+    (``<lesson>:<exercise> <points> (autograder <points>): <reason>``), already
     counted in the points. A student with no
     submission for a lesson gets empty cells there (not zeros), so missing
     and failed work stay distinguishable.
@@ -86,7 +91,7 @@ def write_gradebook(results, path):
     header = ["student", "submitted_as"]
     for lesson in sorted(lessons):
         header += [f"{lesson}:{exercise}" for exercise in lessons[lesson]]
-        header += [f"{lesson}:total", f"{lesson}:status", f"{lesson}:language"]
+        header += [f"{lesson}:{column}" for column in ("total", "status", "language", *LATENESS)]
     header += ["total", "max_total", "overrides"]
     with open(path, "w", newline="", encoding="utf-8") as f:
         writer = csv_safety.writer(f)
@@ -98,12 +103,21 @@ def write_gradebook(results, path):
                 result = by_student[student].get(lesson)
                 scores = {c["exercise"]: c["score"] for c in result["cells"]} if result else {}
                 row += [_num(scores[e]) if e in scores else "" for e in lessons[lesson]]
-                row += [_num(result["score"]), result["status"], result.get("language", ENGLISH)] if result else ["", "", ""]
-                total += result["score"] if result else 0.0
+                row += _lesson_cells(result) if result else [""] * (3 + len(LATENESS))
+                total += result.get("final_score", result["score"]) if result else 0.0
                 max_total += sum(lessons[lesson].values())
             notes = [f"{r['lesson']}:{c['exercise']} {_num(c['score'])} (autograder {_num(c['autograded'])}): "
                      f"{c['reason']}" for _, r in sorted(by_student[student].items()) for c in r.get("overrides", [])]
             writer.writerow(row + [_num(total), _num(max_total), "; ".join(notes)])
+
+
+LATENESS = ("submitted_at", "days_late", "penalty", "final")
+
+
+def _lesson_cells(result):
+    return [_num(result["score"]), result["status"], result.get("language", ENGLISH),
+            result.get("submitted_at", "") or ("late" if result.get("late") else ""), str(result.get("days_late", 0)),
+            _num(result.get("penalty", 0.0)), _num(result.get("final_score", result["score"]))]
 
 
 def _num(value):

@@ -40,11 +40,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from course import (grader_process, gradebook, overrides, preflight, report, roster, sandbox, similarity, submission_edition,
-                    submissions, translation)
-from course.grade_worker import file_digest, grader_fault, write_json_atomically
+from course import (deadlines, grader_process, gradebook, overrides, preflight, report, roster, sandbox, similarity,
+                    submission_edition, submissions, translation)
+from course.grade_worker import SUBMISSION_FACTS, file_digest, grader_fault, write_json_atomically
 from course.hidden_seed import seed_for
-from course.lessons import REPO_ROOT, notebook_name
+from course.lessons import REPO_ROOT, lesson_ids, notebook_name
 from course.nbgrader_settings import CELL_TIMEOUT_SECONDS
 from utils.i18n import _, set_language
 
@@ -55,6 +55,14 @@ NO_SANDBOX_WARNING = ("! grading WITHOUT a sandbox (--no-sandbox): student code 
 
 class SandboxUnavailable(RuntimeError):
     """bubblewrap cannot build the sandbox here, and grading without one was not asked for."""
+
+
+class NothingToGrade(ValueError):
+    """The target holds no submission (or does not exist); the message says what was looked for."""
+
+
+class ClusterUnfit(RuntimeError):
+    """The Dask workers cannot grade: they do not see the repository or the output folder at this path."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,9 @@ def make_task(sub, language, out, templates, seed, limits, hidden, threads, sand
         "notebook": str(sub.path),
         "source_name": sub.path.name,
         "submitted_as": sub.submitted_as,
+        "lms_id": sub.lms_id,
+        "late": sub.late,
+        "submitted_at": sub.submitted_at,
         "seed": seed_for(seed, sub.student, sub.lesson),
         "sandboxed": sandboxed,
         "limits": asdict(limits),
@@ -163,6 +174,7 @@ def _failed_result(task, status, reason, seconds):
         "student": task["student"], "lesson": task["lesson"], "language": task["language"],
         "status": status, "message": reason,
         "source_name": task["source_name"], "submitted_as": task["submitted_as"],
+        **{key: task[key] for key in SUBMISSION_FACTS},
         "sha256": file_digest(task["notebook"]), "notes": [],
         "cells": [{"id": i, "exercise": i.removeprefix("test_"), "score": 0.0, "max": m, "message": reason}
                   for i, m in cells],
@@ -191,15 +203,22 @@ class Progress:
 
 
 def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=None, seed=None,
-          limits=Limits(), no_sandbox=False, stream=None, roster_path=None, detect_copies=False):
-    """Grade ``target`` (a folder of submissions or one notebook) into ``out``; return a summary dict.
+          limits=Limits(), no_sandbox=False, stream=None, roster_path=None, detect_copies=False,
+          deadlines_path=None):
+    """Grade ``target`` (a folder of submissions, a platform's zip file of them, or one notebook) into
+    ``out``; return a summary dict.
 
     Also writes ``report.html`` (with the roster ``roster_path``, kept in
     ``out``) and, with ``detect_copies``, the copy detection in ``out/similarity``.
+    With a roster, each submission is graded under the id of the roster
+    student it is from (:class:`course.roster.Matcher`). The deadlines
+    (``deadlines_path``, kept in ``out``) put the late penalties in the gradebook.
 
     Raises :class:`SandboxUnavailable` when bubblewrap does not work here and
-    ``no_sandbox`` is false, and :class:`course.preflight.PreflightFailed`
-    when a grading kernel does not work; in both cases no one is graded.
+    ``no_sandbox`` is false, :class:`course.preflight.PreflightFailed`
+    when a grading kernel does not work, :class:`NothingToGrade` when
+    ``target`` holds no submission and :class:`ClusterUnfit` when the Dask
+    workers cannot grade; in all cases no one is graded.
     """
     stream = stream or sys.stdout
     out = Path(out).resolve()
@@ -211,11 +230,22 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
             "on this machine. Install it (`apt-get install bubblewrap`), or grade anyway with --no-sandbox.")
     if not sandboxed:
         print(NO_SANDBOX_WARNING, file=stream)
+    if not target.exists():
+        raise NothingToGrade(f"{target}: no such file or folder")
     out.mkdir(parents=True, exist_ok=True)
-    roster.for_grading(out, roster_path)  # a bad roster stops here, before anyone is graded
+    people = roster.for_grading(out, roster_path)  # a bad roster stops here, before anyone is graded
+    deadlines.for_grading(out, deadlines_path)  # kept in out, where class_results reads it
+    unpacked = []
+    if target.suffix == ".zip":
+        target, unpacked = submissions.unpack(target, out / "downloads" / target.stem)
     found, problems = submissions.find(target, single_lesson=lesson)
-    for problem in problems:
+    if people:
+        found, problems = _as_roster_students(found, problems, people)
+    for problem in unpacked + problems:
         print(f"! {problem}", file=stream)
+    if not found:
+        raise NothingToGrade(f"{target}: no submission found to grade; {submissions.naming_rule(lesson_ids())}, "
+                             "or give the folder or zip file a learning platform downloads")
     for sub in found:
         if sub.submitted_as != sub.student:
             print(f"  {sub.path.name}: graded as student {sub.student!r}", file=stream)
@@ -235,7 +265,7 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
             threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
             tasks = [make_task(s, editions[s.path], out, templates, seed, limits, hidden, threads, sandboxed)
                      for s in todo]
-            _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream))
+            _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream), out)
     results, waiting = gradebook.class_results(out)
     gradebook.write_gradebook(results, out / "gradebook.csv")
     gradebook.write_summary(results, out / "summary.md")
@@ -246,6 +276,16 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
     errors = [r for r in results if r["status"] == "error"]
     return {"graded": len(todo), "results": results, "problems": problems, "out": out, "errors": errors,
             "todo": todo, "waiting": waiting}
+
+
+def _as_roster_students(found, problems, people):
+    """The submissions of roster students graded under their roster id (made safe), the latest of each."""
+    matcher = roster.Matcher(people)
+    mapped = []
+    for sub in found:
+        person = matcher.find([sub.submitted_as, sub.student], sub.lms_id)
+        mapped.append(sub.as_student(submissions.safe_student_id(person.student)) if person else sub)
+    return submissions.latest(mapped, problems)
 
 
 def _up_to_date(out, sub):
@@ -260,11 +300,12 @@ def _scratch(out):
     return path
 
 
-def _run_all(tasks, workers, dask_scheduler, progress):
+def _run_all(tasks, workers, dask_scheduler, progress, out):
     if dask_scheduler:
         from distributed import Client
 
         with Client(dask_scheduler) as client:
+            check_workers(client, out)
             try:
                 _drain(client.get_executor(pure=False), tasks, progress)
             finally:
@@ -275,6 +316,31 @@ def _run_all(tasks, workers, dask_scheduler, progress):
                 _drain(pool, tasks, progress)
             finally:
                 grader_process.close_all()
+
+
+def _course_folder():
+    """Where this worker imports the course from (run on each Dask worker)."""
+    import course
+
+    return str(Path(course.__file__).resolve().parent.parent)
+
+
+def check_workers(client, out):
+    """Raise :class:`ClusterUnfit` unless every worker imports the course from this repository's path and
+    sees the output folder ``out``: a worker that cannot would fail every submission it is given."""
+    fix = (f"start each worker with this repository at {REPO_ROOT} on its PYTHONPATH "
+           f"(PYTHONPATH={REPO_ROOT} dask worker ...) and the output folder {out} shared at the same path")
+    try:
+        folders = client.run(_course_folder)
+    except Exception as error:  # the function itself cannot be loaded where the course cannot be imported
+        raise ClusterUnfit(f"the Dask workers cannot import the course ({type(error).__name__}: {error}); "
+                           f"{fix}") from None
+    wrong = {worker: folder for worker, folder in folders.items() if folder != str(REPO_ROOT)}
+    unseen = [worker for worker, seen in client.run(os.path.isdir, str(out)).items() if not seen]
+    if wrong or unseen:
+        details = [f"{w} imports the course from {f}" for w, f in wrong.items()]
+        details += [f"{w} does not see {out}" for w in unseen]
+        raise ClusterUnfit(f"{'; '.join(details)}; {fix}")
 
 
 def _drain(executor, tasks, progress):

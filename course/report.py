@@ -268,7 +268,7 @@ def render(results, out, people=None):
     absent = roster.missing(people, results) if people else []
     strangers = roster.not_on_roster(people, results) if people else []
     copies = _copies(out)
-    students = {r["student"] for r in results} | set(people or ())
+    students = ({r["student"] for r in strangers} | set(people)) if people else {r["student"] for r in results}
     attention = []
     if not_graded:
         attention.append(f'<li><a href="#not-graded">{len(not_graded)} submission(s) could not be graded</a></li>')

@@ -2,6 +2,7 @@
 import base64
 import csv
 import io
+import json
 import re
 import statistics
 
@@ -10,6 +11,7 @@ import numpy as np
 import pytest
 
 from course import cli, report
+from course.grade_worker import file_digest
 from tests import class_results
 from tests.class_results import LESSON, MAX, OTHER
 
@@ -127,7 +129,11 @@ def test_grade_writes_the_report_with_its_roster_and_copies(tmp_path):
     from course import grading
 
     folder, roster = class_results.write(tmp_path / "grading")
-    (tmp_path / "submitted").mkdir()  # nothing left to grade: the run only rewrites the class's files
+    handed_in = tmp_path / "submitted" / "ada" / LESSON / "notebook.ipynb"
+    handed_in.parent.mkdir(parents=True)
+    handed_in.write_text("{}")
+    result = folder / "results" / LESSON / "ada.json"  # graded already: the run only rewrites
+    result.write_text(json.dumps({**json.loads(result.read_text()), "sha256": file_digest(handed_in)}))
     grading.grade(tmp_path / "submitted", folder, roster_path=roster, detect_copies=True, no_sandbox=True,
                   stream=io.StringIO())
     page = (folder / report.FILE_NAME).read_text()
