@@ -5,7 +5,9 @@ never saw: labels and class counts for ``one_hot``, a learning rate and a
 starting point for the one-neuron model (which the check trains for two
 steps itself and compares with SGD done in NumPy), probabilities with exact
 zeros and ones for the cross-entropies, layer sizes for the classifier
-builder, and a small model with random weights for saving and reloading.
+builder, and a small model with random weights for saving and reloading,
+whose last layer writes other weights to the file than it holds, so that the
+model returned must be the one read back from the file.
 """
 import os
 import shutil
@@ -152,10 +154,23 @@ class Classifier(Exercise):
 
 # ---------------------------------------------------------------- exercise 5
 
+FILE_SCALE = 2.0  # SavedOtherwise writes its weights times this to the file
+
+
+@keras.saving.register_keras_serializable(package="grader_tests")
+class SavedOtherwise(keras.layers.Dense):
+    """A Dense layer whose file holds its weights times FILE_SCALE: only a model read back from
+    the file predicts with those, so an answer that copies the model in memory shows."""
+
+    def save_own_variables(self, store):
+        for i, variable in enumerate(self.weights):
+            store[str(i)] = keras.ops.convert_to_numpy(variable) * FILE_SCALE
+
+
 def _small_model(kernels):
     model = keras.Sequential([keras.Input(shape=(kernels[0].shape[0],)),
                               keras.layers.Dense(kernels[0].shape[1], activation="relu"),
-                              keras.layers.Dense(kernels[2].shape[1], activation="softmax")])
+                              SavedOtherwise(kernels[2].shape[1], activation="softmax")])
     model.set_weights(kernels)
     return model
 

@@ -2,13 +2,32 @@
 
 Every answer is a builder function (``make_...``) or a plain function the
 student completes, so the checks can build a fresh layer or model and feed
-it inputs the student never saw.
+it inputs the student never saw: called eagerly, and inside a model run by
+``predict``, a compiled graph, where a function written in NumPy fails as the
+text says it must.
 """
 import keras
 import numpy as np
 
 from grader_tests.exercise import Exercise
 from utils.i18n import N_
+
+
+def traced(layer_or_model, x):
+    """Outputs of the layer inside a functional model, computed by ``predict`` (a compiled graph, where
+    NumPy cannot run), or None when building or running that model fails."""
+    try:
+        if not isinstance(layer_or_model, keras.Model):
+            inputs = keras.Input(shape=x.shape[1:], dtype=str(x.dtype))
+            layer_or_model = keras.Model(inputs, layer_or_model(inputs))
+        return layer_or_model.predict(x, batch_size=len(x), verbose=0)
+    except Exception:
+        return None
+
+
+def _traced_evidence(layer_or_model, x):
+    output = traced(layer_or_model, x)
+    return {"traced_runs": output is not None, "traced": np.zeros(0) if output is None else output}
 
 
 def _lambda_count(model):
@@ -30,6 +49,7 @@ class SquareModel(Exercise):
             "lambdas": _lambda_count(model),
             "model": isinstance(model, keras.Model),
             "input_shape": [-1 if n is None else n for n in model.input_shape],
+            **_traced_evidence(model, inputs["x"]),
         }
 
 
@@ -46,8 +66,14 @@ class RescaleLayer(Exercise):
 
     def probe(self, inputs, make_rescale_layer):
         layer = make_rescale_layer()
-        return {"output": layer(inputs["pixels"]), "dim_output": layer(inputs["dim"]),
-                "lambda": isinstance(layer, keras.layers.Lambda)}
+        evidence = {"lambda": isinstance(layer, keras.layers.Lambda)}
+        try:
+            output = layer(inputs["pixels"])
+        except Exception:  # most often a uint8 tensor divided by a float: the judge gives the hint
+            return {**evidence, "runs_on_uint8": False}
+        return {**evidence, "runs_on_uint8": True, "output": output, "dim_output": layer(inputs["dim"]),
+                "float32": keras.backend.standardize_dtype(output.dtype) == "float32",
+                **_traced_evidence(make_rescale_layer(), inputs["dim"])}
 
 
 class RectifierLayer(Exercise):
@@ -61,7 +87,8 @@ class RectifierLayer(Exercise):
     def probe(self, inputs, make_rectifier_layer):
         layer = make_rectifier_layer()
         return {"out3": layer(inputs["x3"]), "out2": layer(inputs["x2"]),
-                "lambda": isinstance(layer, keras.layers.Lambda)}
+                "lambda": isinstance(layer, keras.layers.Lambda),
+                **_traced_evidence(make_rectifier_layer(), inputs["x3"])}
 
 
 class Classifier(Exercise):

@@ -3,13 +3,17 @@
 The answers are layer classes (and one model builder), so the probes make
 fresh layers of sizes the student never saw, build them, put known weights in
 them and record what comes out. Weights are matched by shape, never by name
-or creation order, so any correct layout of the class passes.
+or creation order, so any correct layout of the class passes. The model of
+exercise 5 is probed with the grader's own layers in place of the four
+classes, which their own exercises grade.
 """
 import keras
 import numpy as np
 
 from grader_tests import expect
 from grader_tests.exercise import Exercise, config_evidence, json_evidence
+from grader_tests import lesson02_layers
+from grader_tests.upstream import borrowed, with_pieces
 from utils.i18n import N_, _
 
 
@@ -42,6 +46,11 @@ def _assign_by_shape(layer, values):
             weight.assign(values[tuple(weight.shape)])
 
 
+def _refuse_borrowed(exercise, layer_class):
+    if borrowed(layer_class):
+        exercise.fail(_("hand in your own class: the grader's layers are there to grade exercise 5 on its own."))
+
+
 class SimpleDense(Exercise):
     key = "simple_dense"
     title = N_("Exercise 1 (SimpleDense)")
@@ -57,6 +66,7 @@ class SimpleDense(Exercise):
         }
 
     def probe(self, inputs, layer_class):
+        _refuse_borrowed(self, layer_class)
         width, units = inputs["kernel"].shape
         known = {(width, units): inputs["kernel"], (units,): inputs["bias"]}
         evidence = {}
@@ -109,6 +119,7 @@ class PreProcess(Exercise):
         return {"images": images, "small": rng.integers(20, 230, size=(3, height, width), dtype=np.uint8)}
 
     def probe(self, inputs, layer_class):
+        _refuse_borrowed(self, layer_class)
         layer = layer_class()
         output = layer(inputs["images"])
         small = inputs["small"]
@@ -134,6 +145,7 @@ class ComputeSum(Exercise):
         return {"batch0": batches[0], "batch1": batches[1], "batch2": batches[2], "other": other}
 
     def probe(self, inputs, layer_class):
+        _refuse_borrowed(self, layer_class)
         layer = layer_class()
         evidence = {"before_build": len(layer.weights)}
         for i in range(3):
@@ -169,6 +181,7 @@ class ResidualDense(Exercise):
         return values
 
     def probe(self, inputs, layer_class):
+        _refuse_borrowed(self, layer_class)
         units = inputs["x"].shape[1]
         weights = [inputs[name] for name in ("kernel1", "bias1", "kernel2", "bias2")]
         evidence = {}
@@ -210,12 +223,19 @@ class Model(Exercise):
     def inputs(self, rng):
         return {"images": rng.integers(0, 256, size=(16, 28, 28), dtype=np.uint8)}
 
-    def probe(self, inputs, model):
+    def probe(self, inputs, make_model, trained=None):
+        """``make_model`` is probed with the grader's layers; ``trained`` (the student's model after the
+        training cell, None when it could not be made) gives the weights whose accuracy is judged."""
+        model = with_pieces(make_model, PreProcess=lesson02_layers.PreProcess,
+                            SimpleDense=lesson02_layers.SimpleDense, ResidualDense=lesson02_layers.ResidualDense)()
         evidence = {"params": model.count_params(), "output": model(inputs["images"]),
                     "weights": len(model.weights),
-                    "layer_classes": json_evidence([type(layer).__name__ for layer in model.layers])}
+                    "layer_classes": json_evidence([type(layer).__name__ for layer in model.layers]),
+                    "trained_weights": -1 if trained is None else len(trained.weights)}
         for i, weight in enumerate(model.weights):
             evidence[f"weight{i}"] = weight
+        for i, weight in enumerate([] if trained is None else trained.weights):
+            evidence[f"trained{i}"] = weight
         return evidence
 
 

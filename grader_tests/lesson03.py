@@ -1,7 +1,10 @@
 """Hidden tests of lesson 03, activity regularization with ``add_loss``.
 
 The layer is built with a regularization factor drawn at random, so a
-hard-coded or ignored ``lam`` cannot pass. The total-loss function is probed
+hard-coded or ignored ``lam`` cannot pass, and called in inference and in
+training mode, where the gradient of its penalty must reach its input (what
+``fit`` trains on). The model builder gets the grader's own layer in place
+of exercise 1's, so that it is graded on its own. The total-loss function is probed
 on a small model made here (not by the student), which is never compiled, so
 it cannot lean on ``model.evaluate``; its Dropout layer tells inference mode
 (what ``evaluate`` uses) from training mode. The choice of lambda is probed
@@ -9,8 +12,10 @@ on made-up histories and on the student's own experiment.
 """
 import keras
 import numpy as np
+import tensorflow as tf
 
 from grader_tests.exercise import Exercise, config_evidence
+from grader_tests.upstream import with_pieces
 from utils.i18n import N_
 
 ACCURACY_MARGIN = 0.05
@@ -20,6 +25,20 @@ def _loss_terms(layer_or_model):
     """The number of terms in ``.losses``, how many numbers they hold, and their sum."""
     terms = [keras.ops.convert_to_numpy(term) for term in layer_or_model.losses]
     return len(terms), sum(int(np.size(t)) for t in terms), float(sum(np.sum(t) for t in terms))
+
+
+def _penalty_and_gradient(layer, x, training):
+    """The layer's added loss for ``x`` in the given mode, and its gradient with respect to ``x``
+    (zeros when no gradient reaches it): ``fit`` trains on that gradient."""
+    x = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        layer(x, training=training)
+        penalty = keras.ops.zeros(())
+        for term in layer.losses:
+            penalty = penalty + keras.ops.sum(term)
+    gradient = tape.gradient(penalty, x)
+    return penalty, np.zeros(x.shape) if gradient is None else gradient
 
 
 class ActivityLayer(Exercise):
@@ -40,6 +59,9 @@ class ActivityLayer(Exercise):
         evidence["out3"] = layer(inputs["x3"])
         evidence["terms3"], evidence["size3"], evidence["loss3"] = _loss_terms(layer)
         evidence["weights"] = len(layer.weights)
+        for mode, training in (("inference", False), ("training", True)):
+            evidence[f"{mode}_loss"], evidence[f"{mode}_gradient"] = _penalty_and_gradient(
+                layer_class(inputs["lam"]), inputs["x2"], training)
         evidence.update(config_evidence(layer_class, inputs["lam"]))
         config = layer.get_config()
         evidence["config_has_lam"] = "lam" in config
@@ -49,6 +71,18 @@ class ActivityLayer(Exercise):
             clone(inputs["x2"])
             evidence["clone_loss"] = _loss_terms(clone)[2]
         return evidence
+
+
+class _SquaredActivity(keras.layers.Layer):
+    """The grader's own activity regularizer, so that exercises 2 and 3 do not depend on exercise 1."""
+
+    def __init__(self, lam, **kwargs):
+        super().__init__(**kwargs)
+        self.lam = lam
+
+    def call(self, x):
+        self.add_loss(self.lam * keras.ops.sum(keras.ops.square(x)))
+        return x
 
 
 class RegularizedModel(Exercise):
@@ -64,7 +98,8 @@ class RegularizedModel(Exercise):
         }
 
     def probe(self, inputs, make_regularized_model):
-        model = make_regularized_model(inputs["lam"])
+        # Exercise 1's layer is graded there: here the builder gets the grader's own.
+        model = with_pieces(make_regularized_model, ActivityRegularization=_SquaredActivity)(inputs["lam"])
         evidence = {"params": model.count_params()}
         for batch in ("first", "second"):
             evidence[f"out_{batch}"] = model(inputs[batch])
@@ -72,18 +107,6 @@ class RegularizedModel(Exercise):
         for i, weight in enumerate(model.weights):
             evidence[f"weight{i}"] = weight
         return evidence
-
-
-class _SquaredActivity(keras.layers.Layer):
-    """The grader's own activity regularizer, so exercise 3 does not depend on exercise 1."""
-
-    def __init__(self, lam, **kwargs):
-        super().__init__(**kwargs)
-        self.lam = lam
-
-    def call(self, x):
-        self.add_loss(self.lam * keras.ops.sum(keras.ops.square(x)))
-        return x
 
 
 SECOND_LAM_FACTOR = 3.0  # the probe model's second activity loss has lam * 3: two different terms

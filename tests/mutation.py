@@ -18,7 +18,9 @@ runner, and it lacks operators this course needs, so a few are added below
 as libcst transformations of the same shape: numbers - 1 and 0, removed
 statements, removed ``return``, ``super().__init__(**kwargs)`` without its
 ``**kwargs``, keyword arguments removed even when alone, swapped positional
-arguments and changed defaults.
+arguments and changed defaults, and the kinds of mistake issue 23 found
+alive: another float dtype, a mean for a sum (and back), an ``add_loss``
+term under ``stop_gradient`` and a ``training`` flag flipped.
 
 A surviving mutant that behaves as the exercise text allows is recorded in
 ``tests/equivalent_mutants.toml`` with a one-line reason, keyed by lesson,
@@ -85,6 +87,41 @@ def _swapped_operands(node):
         yield node.with_changes(left=node.right, right=node.left)
 
 
+FLOAT_TYPES = ('"float16"', '"float32"', '"float64"')
+REDUCTIONS = {"sum": "mean", "mean": "sum", "reduce_sum": "reduce_mean", "reduce_mean": "reduce_sum"}
+
+
+def _float_type(node):
+    """A float dtype name swapped for the others (a float64 answer gets float32 values right)."""
+    if isinstance(node, cst.SimpleString) and node.value.replace("'", '"') in FLOAT_TYPES:
+        for other in FLOAT_TYPES:
+            if other != node.value.replace("'", '"'):
+                yield node.with_changes(value=other)
+
+
+def _reduction(node):
+    """``ops.sum`` <-> ``ops.mean`` (and ``tf.reduce_sum`` <-> ``tf.reduce_mean``): a mean instead of a sum."""
+    if isinstance(node.func, cst.Attribute) and node.func.attr.value in REDUCTIONS:
+        attr = node.func.attr.with_changes(value=REDUCTIONS[node.func.attr.value])
+        yield node.with_changes(func=node.func.with_changes(attr=attr))
+
+
+def _gradient_stopped(node):
+    """``add_loss(v)`` -> ``add_loss(keras.ops.stop_gradient(v))``: the right value that nothing trains on."""
+    if isinstance(node.func, cst.Attribute) and node.func.attr.value == "add_loss" and node.args:
+        stopped = cst.parse_expression("keras.ops.stop_gradient(0)").with_changes(
+            args=[cst.Arg(node.args[0].value)])
+        yield node.with_changes(args=[node.args[0].with_changes(value=stopped), *node.args[1:]])
+
+
+def _training_flag(node):
+    """``training=x`` -> ``training=not x``: the other mode."""
+    for i, arg in enumerate(node.args):
+        if arg.keyword is not None and arg.keyword.value == "training":
+            flipped = arg.with_changes(value=cst.UnaryOperation(cst.Not(), arg.value))
+            yield node.with_changes(args=[*node.args[:i], flipped, *node.args[i + 1:]])
+
+
 OPERATORS = {
     **{f"mutmut:{function.__name__.removeprefix('operator_')}": (kind, function)
        for kind, function in mutation_operators},
@@ -93,6 +130,10 @@ OPERATORS = {
     "keyword-removed": (cst.Call, _without_keywords),
     "arguments-swapped": (cst.Call, _swapped_arguments),
     "operands-swapped": (cst.BinaryOperation, _swapped_operands),
+    "float-type-changed": (cst.SimpleString, _float_type),
+    "mean-sum-swapped": (cst.Call, _reduction),
+    "gradient-stopped": (cst.Call, _gradient_stopped),
+    "training-flipped": (cst.Call, _training_flag),
 }
 
 

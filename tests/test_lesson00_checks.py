@@ -110,6 +110,17 @@ MUTANTS = [
     Mutant("saves to a file of its own", "save_and_reload", _SAVE_BODY,
            "    import os\n    own = os.path.join(os.path.dirname(path), 'model.keras')\n"
            "    model.save(own)\n    return keras.models.load_model(own)", "save_and_reload"),
+    # The model returned must be the one read back from the file.
+    Mutant("clones the model and copies its weights", "save_and_reload", "return keras.models.load_model(path)",
+           "copy = keras.models.clone_model(model)\n    copy.set_weights(model.get_weights())\n    return copy",
+           "save_and_reload", hidden_only="the self-check's model writes the weights it holds"),
+    Mutant("copies the weights before saving", "save_and_reload", _SAVE_BODY,
+           "    copy = keras.models.clone_model(model)\n    copy.set_weights(model.get_weights())\n"
+           "    model.save(path)\n    return copy", "save_and_reload",
+           hidden_only="the self-check's model writes the weights it holds"),
+    Mutant("loads, then puts the weights in memory back", "save_and_reload", "return keras.models.load_model(path)",
+           "loaded = keras.models.load_model(path)\n    loaded.set_weights(model.get_weights())\n    return loaded",
+           "save_and_reload", hidden_only="the self-check's model writes the weights it holds"),
     Mutant("forgets to return", "save_and_reload", "return keras.models.load_model(path)",
            "keras.models.load_model(path)", "save_and_reload"),
 ]

@@ -16,6 +16,30 @@ MUTANTS = [
            "classifier"),
     Mutant("divides by the batch's largest pixel", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
            'keras.ops.cast(x, "float32") / keras.ops.cast(keras.ops.max(x), "float32")', "rescale_layer"),
+    # The float32 the text fixes, and functions that run on symbolic tensors inside a compiled model.
+    Mutant("no float32 cast", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0', "x / 255.0",
+           "rescale_layer"),
+    Mutant("float64 cast", "rescale_layer", '"float32") / 255.0', '"float64") / 255.0', "rescale_layer"),
+    Mutant("float16 cast", "rescale_layer", '"float32") / 255.0', '"float16") / 255.0', "rescale_layer"),
+    Mutant("NumPy rectifier", "rectifier_layer",
+           "return keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1)",
+           "return np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], axis=-1)", "rectifier_layer",
+           hidden_only="the self-check calls the layer eagerly, where NumPy works"),
+    Mutant("NumPy Lambda subclass for the rectifier", "rectifier_layer",
+           'return keras.layers.Lambda(concat_rectifier, name="concat_rectifier")',
+           "class NumpyLambda(keras.layers.Lambda):\n"
+           "        def call(self, x):\n"
+           "            x = np.asarray(x)\n"
+           "            return np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], axis=-1)\n"
+           "    return NumpyLambda(concat_rectifier, output_shape=lambda shape: (*shape[:-1], 2 * shape[-1]))",
+           "rectifier_layer", hidden_only="the self-check calls the layer eagerly, where NumPy works"),
+    Mutant("NumPy Lambda subclass for the rescaling", "rescale_layer",
+           'return keras.layers.Lambda(rescale, name="rescale")',
+           "class NumpyLambda(keras.layers.Lambda):\n"
+           "        def call(self, x):\n"
+           '            return np.asarray(x, dtype="float32") / 255.0\n'
+           "    return NumpyLambda(rescale, output_shape=lambda shape: shape)", "rescale_layer",
+           hidden_only="the self-check calls the layer eagerly, where NumPy works"),
     Mutant("no Lambda in the square model", "square_model",
            'keras.layers.Lambda(square, name="square")', 'keras.layers.Identity()', "square_model"),
 ]
@@ -31,6 +55,8 @@ ALTERNATIVES = [
     Mutant("tf ops for the rectifier", "rectifier_layer",
            "return keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1)",
            "import tensorflow as tf\n    return tf.concat([tf.nn.relu(x), tf.nn.relu(-x)], axis=-1)", "rectifier_layer"),
+    Mutant("tf.cast in a keras.ops division", "rescale_layer", 'keras.ops.cast(x, "float32") / 255.0',
+           'keras.ops.divide(keras.ops.cast(x, dtype="float32"), keras.ops.cast(255, "float32"))', "rescale_layer"),
     Mutant("maximum instead of relu", "rectifier_layer",
            "keras.ops.concatenate([keras.ops.relu(x), keras.ops.relu(-x)], axis=-1)",
            "keras.ops.concatenate([keras.ops.maximum(x, 0.0), keras.ops.maximum(-x, 0.0)], axis=-1)",
@@ -67,3 +93,9 @@ SLOW_ALTERNATIVES = [
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
     SLOW_MUTANTS, SLOW_ALTERNATIVES = SLOW_MUTANTS, SLOW_ALTERNATIVES
+
+    def test_a_missing_cast_gets_the_hint_not_the_error(self, run_variant):
+        """Without the cast, TensorFlow's own error text is replaced by what to do."""
+        mutant = next(m for m in MUTANTS if m.name == "no float32 cast")
+        message = str(run_variant(mutant)[mutant.breaks])
+        assert 'keras.ops.cast(x, "float32")' in message and "Error" not in message, message

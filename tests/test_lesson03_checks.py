@@ -6,6 +6,7 @@ from tests.inprocess import Mutant
 LESSON = "03_add_loss"
 
 _PENALTY = "self.add_loss(self.lam * keras.ops.sum(x ** 2))"
+_CALL = "    def call(self, x):\n        ### BEGIN SOLUTION\n        " + _PENALTY
 _HIDDEN_LAYERS = ('keras.layers.Dense(512, activation="relu"),\n'
                   '        ActivityRegularization(lam, name="regularize_512"),\n'
                   '        keras.layers.Dense(256, activation="relu"),\n'
@@ -33,6 +34,22 @@ MUTANTS = [
     Mutant("**kwargs not passed to the base class", "activity_layer", "super().__init__(**kwargs)",
            "super().__init__()", "activity_layer",
            hidden_only="the self-check never gives the layer a name or other base argument"),
+    # The penalty must be there in training mode, and its gradient must reach the layer's input.
+    Mutant("penalty only in inference mode", "activity_layer", _CALL,
+           "    def call(self, x, training=None):\n        ### BEGIN SOLUTION\n        if not training:\n"
+           "            " + _PENALTY, "activity_layer"),
+    Mutant("penalty only when training is False", "activity_layer", _CALL,
+           "    def call(self, x, training=False):\n        ### BEGIN SOLUTION\n        if training is False:\n"
+           "            " + _PENALTY, "activity_layer"),
+    Mutant("penalty under stop_gradient", "activity_layer", _PENALTY,
+           "self.add_loss(keras.ops.stop_gradient(self.lam * keras.ops.sum(x ** 2)))", "activity_layer",
+           hidden_only="the self-check computes no gradient"),
+    Mutant("penalty of a detached input", "activity_layer", "keras.ops.sum(x ** 2)",
+           "keras.ops.sum(keras.ops.stop_gradient(x) ** 2)", "activity_layer",
+           hidden_only="the self-check computes no gradient"),
+    Mutant("penalty computed in NumPy", "activity_layer", _PENALTY,
+           "self.add_loss(self.lam * float(np.sum(keras.ops.convert_to_numpy(x) ** 2)))", "activity_layer",
+           hidden_only="the self-check computes no gradient"),
     Mutant("regularization on the weights", "regularized_model", _HIDDEN_LAYERS,
            'keras.layers.Dense(512, activation="relu", kernel_regularizer=keras.regularizers.L2(lam)),\n'
            '        keras.layers.Dense(256, activation="relu", kernel_regularizer=keras.regularizers.L2(lam)),',
@@ -69,6 +86,10 @@ ALTERNATIVES = [
            "activity_layer"),
     Mutant("lam inside the sum", "activity_layer", _PENALTY, "self.add_loss(keras.ops.sum(self.lam * x ** 2))",
            "activity_layer"),
+    Mutant("call with a training argument it ignores", "activity_layer", _CALL,
+           _CALL.replace("call(self, x)", "call(self, x, training=None)"), "activity_layer"),
+    Mutant("mean of the squares times their number", "activity_layer", "keras.ops.sum(x ** 2)",
+           "keras.ops.mean(keras.ops.square(x)) * keras.ops.cast(keras.ops.size(x), x.dtype)", "activity_layer"),
     Mutant("functional model", "regularized_model", "    return keras.Sequential([\n",
            "    inputs = keras.Input(shape=(28, 28))\n"
            "    x = keras.layers.Flatten()(inputs)\n"

@@ -61,3 +61,19 @@ def test_every_equivalent_mutant_names_a_lesson_and_gives_a_reason():
     assert known
     assert {lesson for lesson, _, _ in known} <= set(lesson_ids())
     assert all(reason.strip().endswith(".") for reason in known.values())
+
+
+def test_the_operators_of_issue_23_make_their_mistakes():
+    cell = ('def call(self, x):\n    ### BEGIN SOLUTION\n    self.add_loss(self.lam * ops.sum(x ** 2))\n'
+            '    return model(ops.cast(x, "float32"), training=True)\n    ### END SOLUTION\n')
+    keys = {m.key for m in mutation.mutants_of(cell)}
+    expected = [
+        "gradient-stopped in call: self.add_loss(self.lam * ops.sum(x ** 2)) => "
+        "self.add_loss(keras.ops.stop_gradient(self.lam * ops.sum(x ** 2)))",
+        "mean-sum-swapped in call: self.add_loss(self.lam * ops.sum(x ** 2)) => self.add_loss(self.lam * ops.mean(x ** 2))",
+        'float-type-changed in call: return model(ops.cast(x, "float32"), training=True) => '
+        'return model(ops.cast(x, "float64"), training=True)',
+        'training-flipped in call: return model(ops.cast(x, "float32"), training=True) => '
+        'return model(ops.cast(x, "float32"), training=not True)',
+    ]
+    assert [key for key in expected if key not in keys] == []

@@ -7,6 +7,17 @@ from grader_tests import lesson01 as probes
 from utils.i18n import _
 
 
+def _judge_traced(title, evidence, want, hint=""):
+    """The answer inside a model run by predict (a compiled graph) gives ``want``."""
+    if not evidence["traced_runs"]:
+        raise expect.failure(title, _("it fails inside a model run by predict, where Keras works on symbolic "
+                                      "tensors in a compiled graph."),
+                             _("Write the function with keras.ops (keras.ops.square, keras.ops.cast, ...), not "
+                               "NumPy: NumPy only works on concrete arrays."))
+    expect.close(title, _("the output inside a model run by predict"), evidence["traced"], want, hint,
+                 atol=1e-6, rtol=1e-6)
+
+
 def _forward(images, kernel1, bias1, kernel2, bias2):
     """The spec's classifier in NumPy: flatten, /255, dense, abs, dense, softmax."""
     hidden = np.abs(images.reshape(len(images), -1) / 255.0 @ kernel1 + bias1)
@@ -25,12 +36,17 @@ class SquareModel(probes.SquareModel):
                      _("A Lambda layer has no weights, and the model needs no other layer."))
         expect.close(self.title, _("the output"), evidence["output"], inputs["x"] ** 2,
                      _("Each number should come out squared: x ** 2 or keras.ops.square(x)."))
+        _judge_traced(self.title, evidence, inputs["x"].astype(np.float64) ** 2)
 
 
 class RescaleLayer(probes.RescaleLayer):
     def judge(self, inputs, evidence):
         expect.equal(self.title, "isinstance(layer, keras.layers.Lambda)", evidence["lambda"], True,
                      _("make_rescale_layer should return a keras.layers.Lambda."))
+        if not evidence["runs_on_uint8"]:
+            raise expect.failure(self.title, _("the layer fails on uint8 pixels."),
+                                 _('TensorFlow does not divide a uint8 tensor by a float: cast first, '
+                                   'keras.ops.cast(x, "float32") / 255.0.'))
         expect.close(self.title, _("the rescaled pixels"), evidence["output"], inputs["pixels"] / 255.0,
                      _("Pixel 0 should become 0.0 and pixel 255 exactly 1.0: divide by 255 "
                        "(cast to float32 first)."), atol=1e-6, rtol=1e-6)
@@ -38,6 +54,10 @@ class RescaleLayer(probes.RescaleLayer):
                      evidence["dim_output"], inputs["dim"] / 255.0,
                      _("Divide every batch by the fixed 255, not by the batch's own largest value or range."),
                      atol=1e-6, rtol=1e-6)
+        expect.equal(self.title, _("the output dtype is float32"), evidence["float32"], True,
+                     _('Cast to float32, as the text asks: keras.ops.cast(x, "float32"). A model\'s layers '
+                       "compute in float32; float64 doubles the memory and mixes types."))
+        _judge_traced(self.title, evidence, inputs["dim"] / 255.0)
 
 
 class RectifierLayer(probes.RectifierLayer):
@@ -53,6 +73,8 @@ class RectifierLayer(probes.RectifierLayer):
             expect.close(self.title, what,
                          evidence[f"out{name}"], want,
                          _("The first half should be relu(x), the second relu(-x)."))
+        x = inputs["x3"].astype(np.float64)
+        _judge_traced(self.title, evidence, np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], axis=-1))
 
 
 class Classifier(probes.Classifier):

@@ -58,6 +58,18 @@ class ActivityLayer(probes.ActivityLayer):
                              shape=x.shape, lam=f"{lam:.4g}"),
                          evidence[f"loss{name}"], lam * np.sum(x.astype(np.float64) ** 2),
                          _mistake_hint(float(evidence[f"loss{name}"]), x.astype(np.float64), lam), rtol=1e-4)
+        x = inputs["x2"].astype(np.float64)
+        for mode in ("inference", "training"):
+            shown = _("training=True") if mode == "training" else _("training=False")
+            expect.close(self.title, _("the added loss when the layer is called with {mode}").format(mode=shown),
+                         evidence[f"{mode}_loss"], lam * np.sum(x ** 2),
+                         _("Add the same penalty in both modes: fit trains on it (training=True) and evaluate "
+                           "reports it (training=False), so call does not look at training."), rtol=1e-4)
+            expect.close(self.title, _("the gradient of the added loss with respect to the input, with {mode}")
+                         .format(mode=shown), evidence[f"{mode}_gradient"], 2 * lam * x,
+                         _("Compute the penalty from x with keras.ops, not NumPy and not under stop_gradient, "
+                           "so that its gradient, 2 * lam * x, reaches the layers before it and fit can shrink "
+                           "their activations."), atol=1e-6, rtol=1e-4)
         expect.equal(self.title, "'lam' in layer.get_config()", evidence["config_has_lam"], True,
                      _('get_config must return the base config plus "lam": {**super().get_config(), "lam": self.lam}.'))
         expect.close(self.title, _("the loss of a copy made with from_config(get_config())"), evidence["clone_loss"],
