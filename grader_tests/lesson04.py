@@ -7,13 +7,16 @@ plain NumPy what the exercise's model should give. Every check depends on one
 answer cell only, so a mistake in one exercise costs the points of that
 exercise alone.
 """
+import contextlib
+
 import keras
 import numpy as np
 
-from grader_tests.exercise import Exercise
+from grader_tests.exercise import Exercise, json_evidence
 from utils.i18n import N_, _
 
 OUTPUT_CODES = {"class": 0, "box": 1}  # output names, as numbers for the evidence
+INPUT_CODES = {"left": 0, "right": 1}  # the pair model's input names, as numbers for the evidence
 
 
 def _relu(x):
@@ -36,13 +39,38 @@ def _weight_shapes(model):
     return np.array(flat, dtype=np.int64)
 
 
+def _keras_kind(layer):
+    """The name of the Keras class ``layer`` is or derives from: a student's subclass of Dense is a Dense."""
+    return next(kind.__name__ for kind in type(layer).__mro__ if kind.__module__.startswith("keras."))
+
+
 def _probe_with_weights(model, weights, model_inputs):
-    """Load ``weights`` into the model when their shapes fit, and record its output on ``model_inputs``."""
+    """Load ``weights`` into the model when their shapes fit, and record its output on ``model_inputs``,
+    in inference and in training mode (the lesson's models have no layer that acts only in training)."""
     evidence = {"params": model.count_params(), "shapes": _weight_shapes(model)}
     if [tuple(w.shape) for w in model.weights] == [w.shape for w in weights]:
         model.set_weights(weights)
         evidence["output"] = model(model_inputs)
+        evidence["training_output"] = model(model_inputs, training=True)
     return evidence
+
+
+@contextlib.contextmanager
+def _calls_to(function, name):
+    """Record, while the block runs, each call to the notebook's function ``name`` (one that ``function``
+    finds among its globals): the list the block gets grows by one item per call."""
+    namespace, calls = getattr(function, "__globals__", {}), []
+    original = namespace.get(name)
+    if callable(original):
+        def counted(*args, **kwargs):
+            calls.append(name)
+            return original(*args, **kwargs)
+        namespace[name] = counted
+    try:
+        yield calls
+    finally:
+        if callable(original):
+            namespace[name] = original
 
 
 def _canvases(rng, count):
@@ -75,6 +103,7 @@ def _by_name(outputs):
 class FunctionalTwin(Exercise):
     key = "functional_twin"
     title = N_("Exercise 1 (functional twin)")
+    layers = ("Flatten", "Rescaling", "Dense", "Dense", "Dense")  # the Sequential model's, after its input
     shapes = ((784, 128), (128,), (128, 32), (32,), (32, 10), (10,))
     parameters = 104_938
 
@@ -83,10 +112,13 @@ class FunctionalTwin(Exercise):
                 "weights": _random_weights(rng, self.shapes, scale=0.1)}
 
     def probe(self, inputs, make_functional_model):
-        model = make_functional_model()
+        with _calls_to(make_functional_model, "make_sequential_model") as calls:
+            model = make_functional_model()
         evidence = _probe_with_weights(model, inputs["weights"], inputs["images"])
         evidence["sequential"] = isinstance(model, keras.Sequential)
         evidence["functional"] = type(model).__name__ == "Functional"
+        evidence["calls_sequential"] = len(calls)
+        evidence["layers"] = json_evidence([_keras_kind(layer) for layer in model.layers])
         return evidence
 
 
@@ -137,6 +169,8 @@ class Detector(Exercise):
             for weight in model.weights:
                 weight.assign(inputs["weights"][tuple(weight.shape)])
             evidence["known_first"], evidence["known_second"], _ = _by_name(model(inputs["canvases"]))
+            evidence["training_first"], evidence["training_second"], _ = _by_name(
+                model(inputs["canvases"], training=True))
         return evidence
 
 
@@ -158,23 +192,27 @@ class CompileDetector(Exercise):
 
     def inputs(self, rng):
         canvases, boxes = _canvases(rng, 24)
+        # A box weight at least 0.25 from any whole number, so that a weight fixed at 10 (or 5) never matches.
+        box_weight = float(rng.integers(3, 30) + rng.uniform(0.25, 0.75))
         return {"canvases": canvases, "boxes": boxes, "labels": rng.integers(0, 10, size=24),
-                "box_weight": float(rng.uniform(3.0, 30.0))}
+                "box_weight": box_weight}
 
     def probe(self, inputs, compile_detector):
         model = _small_detector()
         returned = compile_detector(model, box_weight=inputs["box_weight"])
         optimizer = model.optimizer
-        learning_rate = getattr(optimizer, "learning_rate", np.nan)
         count = len(inputs["labels"])
         targets = {"class": inputs["labels"], "box": inputs["boxes"]}
         results = model.evaluate(inputs["canvases"], targets, batch_size=count, verbose=0, return_dict=True)
         probabilities, boxes, _ = _by_name(model.predict(inputs["canvases"], batch_size=count, verbose=0))
         return {
             "returns_model": returned is model,
-            "adam": isinstance(optimizer, keras.optimizers.Adam),
-            "learning_rate": keras.ops.convert_to_numpy(learning_rate),
+            "optimizer_class": json_evidence(type(optimizer).__name__),
+            "exactly_adam": type(optimizer) is keras.optimizers.Adam,
+            "optimizer_config": json_evidence(optimizer.get_config() if optimizer is not None else None),
             "loss": results.get("loss", np.nan),
+            "class_loss": results.get("class_loss", np.nan),
+            "box_loss": results.get("box_loss", np.nan),
             "class_accuracy": results.get("class_accuracy", np.nan),
             "box_mean_iou": results.get("box_mean_iou", np.nan),
             "probabilities": probabilities,
@@ -213,7 +251,9 @@ class PairModel(Exercise):
             self.fail(_("building the model raised ValueError: {error} Two layers with one name usually mean "
                         "make_encoder() was called twice: make the encoder once and call it on both inputs.")
                       .format(error=error))
-        return _probe_with_weights(model, inputs["weights"], [inputs["left"], inputs["right"]])
+        evidence = _probe_with_weights(model, inputs["weights"], [inputs["left"], inputs["right"]])
+        evidence["input_names"] = [INPUT_CODES.get(tensor.name, -1) for tensor in getattr(model, "inputs", [])]
+        return evidence
 
     def expected(self, inputs, swapped=False):
         weights = inputs["weights"]

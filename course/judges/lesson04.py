@@ -1,7 +1,9 @@
 """Judges of lesson04's hidden tests: they decide, outside the student's kernel, from the
 evidence its probes saved (see :mod:`grader_tests.lesson04`, the kernel side)."""
+import keras
 import numpy as np
 from grader_tests import expect
+from grader_tests.exercise import from_json_evidence
 from grader_tests.numpy_ops import softmax
 from grader_tests import lesson04 as probes
 from grader_tests.lesson04 import DETECTOR_SHAPES, _relu, _sigmoid
@@ -24,6 +26,17 @@ def _shapes_text(flat):
 
 def _check_shapes(title, evidence, shapes, hint):
     expect.equal(title, _("the weight shapes"), _shapes_text(evidence["shapes"]), str(list(shapes)), hint)
+
+
+def _check_training_mode(title, got, inference):
+    """The output in training mode is the inference output: the lesson's models have no layer, such as
+    Dropout, that acts only in training."""
+    expect.close(title, _("the output in training mode (training=True), which should be the inference output"),
+                 got, inference, _("The model of the text has no layer that acts only in training: remove the "
+                                   "Dropout (or other noise) layer you added."), atol=1e-6, rtol=1e-5)
+
+
+ACTIVATION_LAYERS = {"Activation", "Softmax", "ReLU"}  # an activation given as its own layer, not as an argument
 
 
 def classifier_forward(images, kernel1, bias1, kernel2, bias2, kernel3, bias3):
@@ -59,12 +72,24 @@ class FunctionalTwin(probes.FunctionalTwin):
                        "then keras.Model(inputs, outputs)."))
         expect.equal(self.title, _("a functional model (made by keras.Model(inputs, outputs))"),
                      evidence["functional"], True, _("Return keras.Model(inputs, outputs), not a subclass."))
+        if int(evidence["calls_sequential"]):
+            self.fail(_("make_functional_model() calls make_sequential_model(): build the layers yourself. "
+                        "Start from keras.Input(shape=(28, 28)), call each of the five layers on the previous "
+                        "tensor, then return keras.Model(inputs, outputs)."))
         hint = _("Use the same layers as make_sequential_model, in the same order: "
                  "Flatten, Rescaling(1/255), Dense(128, relu), Dense(32, relu), Dense(10, softmax).")
+        layers = [kind for kind in from_json_evidence(evidence["layers"]) or []
+                  if kind not in ACTIVATION_LAYERS | {"InputLayer"}]
+        if {"Sequential", "Functional"} & set(layers):
+            self.fail(_("the model holds a whole model as one of its layers: call the five layers themselves on "
+                        "the tensors, one after the other, so that the functional model is their graph."))
+        expect.equal(self.title, _("the layers after the input, in order (activation layers aside)"),
+                     ", ".join(layers), ", ".join(self.layers), hint)
         expect.equal(self.title, _("the number of parameters"), evidence["params"], self.parameters, hint)
         _check_shapes(self.title, evidence, self.shapes, hint)
         expect.close(self.title, _("the output with the Sequential model's weights"), evidence["output"],
                      classifier_forward(inputs["images"], *inputs["weights"]), hint, atol=1e-5, rtol=1e-4)
+        _check_training_mode(self.title, evidence["training_output"], evidence["output"])
 
 
 class Detector(probes.Detector):
@@ -97,6 +122,8 @@ class Detector(probes.Detector):
                      want_class, hint, atol=1e-4, rtol=1e-3)
         expect.close(self.title, _("the boxes with weights set by the test"), evidence["known_second"], want_box,
                      hint, atol=1e-4, rtol=1e-3)
+        _check_training_mode(self.title, evidence["training_first"], evidence["known_first"])
+        _check_training_mode(self.title, evidence["training_second"], evidence["known_second"])
 
 
 class CompileDetector(probes.CompileDetector):
@@ -106,10 +133,7 @@ class CompileDetector(probes.CompileDetector):
         labels, weight = inputs["labels"], inputs["box_weight"]
         expect.equal(self.title, _("compile_detector(model, ...) returns the model it compiled"),
                      evidence["returns_model"], True, _("End with return model."))
-        expect.equal(self.title, "isinstance(model.optimizer, keras.optimizers.Adam)", evidence["adam"], True,
-                     _("Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3)."))
-        expect.close(self.title, _("the optimizer's learning rate"), evidence["learning_rate"], 1e-3,
-                     _("Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3)."), atol=0, rtol=1e-6)
+        self._check_optimizer(evidence)
         probabilities, boxes = evidence["probabilities"], evidence["boxes"]
         crossentropy = float(np.mean(-np.log(np.clip(probabilities[np.arange(len(labels)), labels], 1e-7, 1))))
         squared_error = float(np.mean((boxes - inputs["boxes"]) ** 2))
@@ -123,6 +147,12 @@ class CompileDetector(probes.CompileDetector):
                         "{wanted}, got {got}, the unweighted sum. "
                         "Pass loss_weights={{'class': 1.0, 'box': box_weight}} to compile.").format(
                 weight=f"{weight:.3g}", wanted=f"{crossentropy + weight * squared_error:.5g}", got=f"{got:.5g}"))
+        expect.close(self.title, _("the 'class_loss' that evaluate reports"), evidence["class_loss"], crossentropy,
+                     _("loss={'class': 'sparse_categorical_crossentropy', ...}: the class labels are integers."),
+                     atol=1e-4, rtol=1e-3)
+        expect.close(self.title, _("the 'box_loss' that evaluate reports"), evidence["box_loss"], squared_error,
+                     _("loss={..., 'box': 'mse'}: the mean squared error of the four box numbers."),
+                     atol=1e-5, rtol=1e-3)
         expect.close(self.title, _("the total loss with box_weight={weight}").format(weight=f"{weight:.3g}"), got,
                      crossentropy + weight * squared_error,
                      _("loss={'class': 'sparse_categorical_crossentropy', 'box': 'mse'} and "
@@ -134,6 +164,31 @@ class CompileDetector(probes.CompileDetector):
                      box_iou(boxes, inputs["boxes"]).mean(),
                      _("metrics={'class': 'accuracy', 'box': mean_iou} (the mean_iou function of the notebook)."),
                      atol=1e-4)
+
+    def _check_optimizer(self, evidence):
+        """Exactly Adam (not a subclass such as AdamW), with the learning rate 1e-3 and every other
+        argument at its default: the whole of its get_config() but the display-only name."""
+        hint = _("Compile with optimizer=keras.optimizers.Adam(learning_rate=1e-3), and leave its other "
+                 "arguments at their defaults.")
+        expect.equal(self.title, _("the optimizer's class"), str(from_json_evidence(evidence["optimizer_class"])),
+                     "Adam", hint)
+        expect.equal(self.title, "type(model.optimizer) is keras.optimizers.Adam", evidence["exactly_adam"], True,
+                     hint)
+        config = from_json_evidence(evidence["optimizer_config"])
+        if not isinstance(config, dict):
+            self.fail(_("model.optimizer.get_config() should be a dict, got {config}.").format(config=repr(config))
+                      + " " + hint)
+        wanted = keras.optimizers.Adam(learning_rate=1e-3).get_config()
+        for key, value in wanted.items():
+            if key == "name":
+                continue
+            what = _("the optimizer's {key}").format(key=key)
+            if key not in config:
+                self.fail(_("{what} is missing from model.optimizer.get_config().").format(what=what) + " " + hint)
+            if isinstance(value, float) and isinstance(config[key], (int, float)):
+                expect.close(self.title, what, config[key], value, hint, atol=0, rtol=1e-6)
+            else:
+                expect.equal(self.title, what, str(config[key]), str(value), hint)
 
 
 class PairModel(probes.PairModel):
@@ -153,12 +208,18 @@ class PairModel(probes.PairModel):
                        "Dense(16, relu), Dense(1, sigmoid)."))
         _check_shapes(self.title, evidence, self.encoder_shapes + self.head_shapes,
                       _("The weights should be the encoder's, then Dense(16)'s, then Dense(1)'s."))
+        names = [int(n) for n in np.asarray(evidence["input_names"]).ravel()]
+        if names == [probes.INPUT_CODES["right"], probes.INPUT_CODES["left"]]:
+            self.fail(_("the model lists its inputs as [right, left]: whoever calls it with [left_images, "
+                        "right_images], as the training cell does, gets the two images swapped. "
+                        "Return keras.Model([left, right], output)."))
         expected = self.expected(inputs)
         expect.shape(self.title, _("the output for 9 pairs"), np.shape(evidence["output"]), expected.shape,
                      _("One probability per pair: concatenate the features on the last axis (axis=-1)."))
-        if np.allclose(evidence["output"], self.expected(inputs, swapped=True), atol=1e-5, rtol=1e-4):
-            return  # features concatenated as [right, left]: just as good
-        expect.close(self.title, _("the output with the same weights in both branches"), evidence["output"], expected,
-                     _("Call one encoder on both inputs, concatenate [left, right] on axis=-1, then "
-                       "Dense(16, relu) and Dense(1, sigmoid)."), atol=1e-5, rtol=1e-4)
+        if not np.allclose(evidence["output"], self.expected(inputs, swapped=True), atol=1e-5, rtol=1e-4):
+            # features concatenated as [right, left] are just as good
+            expect.close(self.title, _("the output with the same weights in both branches"), evidence["output"],
+                         expected, _("Call one encoder on both inputs, concatenate [left, right] on axis=-1, then "
+                                     "Dense(16, relu) and Dense(1, sigmoid)."), atol=1e-5, rtol=1e-4)
+        _check_training_mode(self.title, evidence["training_output"], evidence["output"])
 
