@@ -340,6 +340,10 @@ UNJUDGED_CHANGES = {
     ("encoder", "training_output"): "it must differ from the output in inference mode, and the changed copy does too",
     ("batches", "second"): "it must differ from the first call's batches, and the changed copy does too",
     ("fit_loop", "other_seed"): "it must differ from the first epoch, and the changed copy does too",
+    ("create_pairs", "spread"): "each position + 1 keeps the shares of the classes, which is what it is read for",
+    ("distance", "gradient"): "it must be finite, and the changed copy is finite too",
+    ("siamese", "output_layers"): "it only names, in the message, what gives the output instead of the distance layer",
+    ("training_objects", "optimizer_class"): "it only names, in the message, the class that is not Adam",
 }
 
 

@@ -451,7 +451,10 @@ class FitLoop(probes.FitLoop):
                      len(evidence["bar_targets"]), epochs, bar)
         expect.equal(self.title, _("the target of each progress bar"), evidence["bar_targets"], [per_epoch] * epochs,
                      bar)
-        for e, updates in enumerate(from_json_evidence(evidence["bar_updates"]), start=1):
+        updated = from_json_evidence(evidence["bar_updates"])
+        expect.equal(self.title, _("the number of progress bars updated in {epochs} epochs").format(epochs=epochs),
+                     len(updated) if isinstance(updated, list) else -1, epochs, bar)
+        for e, updates in enumerate(updated, start=1):
             steps, shown = zip(*updates) if updates else ((), ())
             expect.equal(self.title, _("the steps given to progbar.update in epoch {epoch}").format(epoch=e), steps,
                          [*range(1, per_epoch + 1), per_epoch],
