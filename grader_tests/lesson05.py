@@ -15,7 +15,6 @@ import tensorflow as tf
 from keras import ops
 
 from grader_tests.exercise import LOSS_BASE, Exercise, config_evidence, json_evidence
-from utils import progress
 from utils.i18n import N_
 
 EPSILON = 1e-7
@@ -103,8 +102,13 @@ def random_pairs(rng, count, features):
 # ---------------------------------------------------------------- exercises
 
 class ClassIndices(Exercise):
+    """Besides two small cases, labels of 70,000 items: positions above 65,535 show indices kept in
+    a type too small for them (uint8, int16, uint16), which wrap around."""
+
     key = "class_indices"
     title = N_("Exercise 1 (class indices)")
+    cases = ("labels", "partial", "long")
+    long_count = 70_000
 
     def inputs(self, rng):
         labels = np.concatenate([np.arange(10), rng.integers(0, 10, size=47)])
@@ -112,11 +116,12 @@ class ClassIndices(Exercise):
         missing = rng.integers(0, 9)
         kept = np.array([c for c in range(10) if c not in (missing, 9)])
         return {"labels": rng.permutation(labels).astype(np.uint8),
-                "partial": rng.choice(kept, size=23).astype(np.uint8)}
+                "partial": rng.choice(kept, size=23).astype(np.uint8),
+                "long": rng.integers(0, 10, size=self.long_count).astype(np.uint8)}
 
     def probe(self, inputs, make_class_indices):
         evidence = {}
-        for case in ("labels", "partial"):
+        for case in self.cases:
             indices = make_class_indices(inputs[case])
             evidence.update({f"{case}_count": len(indices),
                              f"{case}_lengths": [np.size(a) for a in indices],
@@ -194,7 +199,11 @@ class Encoder(Exercise):
                     if isinstance(layer, keras.layers.Dropout)]
         small_dropouts = [layer for layer in small._flatten_layers(include_self=False)
                           if isinstance(layer, keras.layers.Dropout)]
+        kinds = [type_name for layer in encoder._flatten_layers(include_self=False)
+                 for kind, type_name in ((keras.layers.Dense, "Dense"), (keras.layers.Dropout, "Dropout"))
+                 if isinstance(layer, kind)]
         evidence = {"params": encoder.count_params(), "small_params": small.count_params(),
+                    "layer_order": json_evidence(kinds),
                     "output": encoder(inputs["x"], training=False),
                     "training_output": encoder(inputs["x"], training=True),
                     "dropouts": len(dropouts), "rates": [float(layer.rate) for layer in dropouts],
@@ -220,12 +229,17 @@ class Distance(Exercise):
         point = tf.Variable(u)
         with tf.GradientTape() as tape:
             total = ops.sum(layer([point, tf.constant(u)]))
+        one = layer([u[:1], v[:1]])
         return {"output": layer([u, v]), "symbolic": model([u, v]), "zero": layer([u, u]),
+                "one": one, "one_shape": np.shape(one),
                 "gradient": tape.gradient(total, point), "weights": len(layer.weights),
                 "borrowed": borrowed(layer_class)}
 
 
 class Siamese(Exercise):
+    """The model around a small trusted encoder; the student's ``EuclideanDistance`` class is given
+    too, so that the probe can tell that the model's output is computed by one of its layers."""
+
     key = "siamese"
     title = N_("Exercise 6 (siamese model)")
 
@@ -235,11 +249,16 @@ class Siamese(Exercise):
                 "first": rng.uniform(0, 1, size=(5, 784)).astype("float32"),
                 "second": rng.uniform(0, 1, size=(5, 784)).astype("float32")}
 
-    def probe(self, inputs, make_siamese, make_encoder):
+    def probe(self, inputs, make_siamese, make_encoder, distance_class):
         encoder = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(6)])
         encoder.set_weights([inputs["kernel"], inputs["bias"]])
         model = make_siamese(encoder)
-        return {"params": model.count_params(), "inputs": len(model.inputs),
+        last = [tensor._keras_history.operation for tensor in getattr(model, "outputs", None) or []]
+        return {"distance_layers": sum(isinstance(layer, distance_class)
+                                       for layer in model._flatten_layers(include_self=False)),
+                "output_layers": json_evidence([type(layer).__name__ for layer in last]),
+                "output_by_distance": len(last) == 1 and isinstance(last[0], distance_class),
+                "params": model.count_params(), "inputs": len(model.inputs),
                 "output": model([inputs["first"], inputs["second"]]),
                 "full_params": make_siamese(make_encoder()).count_params()}
 
@@ -254,16 +273,27 @@ class Training(Exercise):
 
     def probe(self, inputs, make_optimizer_and_loss):
         optimizer, loss = make_optimizer_and_loss()
-        return {"adam": isinstance(optimizer, keras.optimizers.Adam),
-                "learning_rate": ops.convert_to_numpy(optimizer.learning_rate),
+        kind = type(optimizer)
+        return {"optimizer_class": json_evidence(f"{kind.__module__}.{kind.__qualname__}"),
+                "exact_adam": kind is keras.optimizers.Adam,
+                "optimizer_config": json_evidence(optimizer.get_config()),
                 "loss": loss(inputs["labels"], inputs["distances"]), "margin": loss.margin}
 
 
 class TrainStep(Exercise):
-    """One step on a fixed batch, with a tiny trusted model whose stand-in for dropout is deterministic."""
+    """One step on a fixed batch, with a tiny trusted model whose stand-in for dropout is deterministic.
+
+    The optimizer and the loss given to ``make_train_step`` are not the ones
+    of exercise 7 (another learning rate, another margin), so that a step that
+    makes its own instead of using its arguments shows: in the loss it
+    returns, in the size of the first Adam step (about the learning rate for
+    every weight), and in the optimizer's iteration count, which only the
+    optimizer that takes the step advances.
+    """
 
     key = "train_step"
     title = N_("Exercise 8 (train_step)")
+    learning_rate, margin = 2e-3, 1.5
 
     def inputs(self, rng):
         for _ in range(100):
@@ -292,9 +322,10 @@ class TrainStep(Exercise):
 
     def probe(self, inputs, make_train_step):
         model = trusted_siamese(inputs["weights"])
-        step = make_train_step(model, keras.optimizers.Adam(1e-3), TrustedContrastive(1.0))
+        optimizer = keras.optimizers.Adam(self.learning_rate)
+        step = make_train_step(model, optimizer, TrustedContrastive(self.margin))
         x_pair = (inputs["pairs"][:, 0], inputs["pairs"][:, 1])
-        evidence = {"loss": step(x_pair, inputs["labels"]),
+        evidence = {"loss": step(x_pair, inputs["labels"]), "iterations": int(optimizer.iterations),
                     "tf_function": hasattr(step, "get_concrete_function"), "borrowed": borrowed(make_train_step)}
         for i, weight in enumerate(model.get_weights()):
             evidence[f"after{i}"] = weight
@@ -309,65 +340,90 @@ def identity_weights(features=6, hidden=8, embedding=4):
     return [first, np.zeros(hidden, "float32"), second, np.zeros(embedding, "float32")]
 
 
+def pairs_at(rng, gaps):
+    """Pairs of 6-pixel images, one per gap, whose distance under :func:`identity_weights` is that gap."""
+    first = rng.uniform(0, 1, size=(len(gaps), 6))
+    direction = np.abs(rng.normal(size=(len(gaps), 4)))
+    second = first.copy()
+    second[:, :4] += gaps[:, None] * direction / np.linalg.norm(direction, axis=1, keepdims=True)
+    return np.stack([first, second], axis=1).astype("float32")
+
+
 class Evaluate(Exercise):
-    """``evaluate`` runs on pairs whose distances are drawn in fixed groups around the threshold
-    margin / 2, so that the accuracy is 32 / 40 = 0.8 on every seed: predictions right and wrong
-    for both labels, and some pairs beyond twice the margin."""
+    """``evaluate`` runs twice. First on 40 pairs whose distances are drawn in fixed groups on either
+    side of margin / 2 and of the margin, with different numbers of same-class and different-class
+    pairs between the two: the accuracy is 0.75 on every seed, and a threshold at the margin gives
+    0.6. Then on 9,001 same-class pairs (a prime number, more than two chunks of 4,096) in order of
+    growing distance, so that a loss or an accuracy averaged over chunks of any size, without
+    weighing the smaller last one, comes out wrong."""
 
     key = "evaluate"
     title = N_("Exercise 9 (predict_same and evaluate)")
     margin = 1.3
-    # (label, lowest distance, highest distance, number of pairs), around margin / 2 = 0.65
-    groups = ((1, 0.0, 0.6, 16), (1, 0.7, 2.5, 4), (0, 0.7, 2.5, 12), (0, 2.7, 3.5, 4), (0, 0.0, 0.6, 4))
+    # (label, lowest distance, highest distance, number of pairs), around margin / 2 = 0.65 and margin = 1.3
+    groups = ((1, 0.0, 0.6, 14), (1, 0.7, 1.25, 3), (1, 1.35, 2.5, 3), (0, 0.7, 1.25, 9), (0, 1.35, 2.5, 3),
+              (0, 2.7, 3.5, 4), (0, 0.0, 0.6, 4))
+    large_count = 9001
 
     def inputs(self, rng):
         labels = np.concatenate([np.full(count, label) for label, _, _, count in self.groups])
         gaps = np.concatenate([rng.uniform(low, high, count) for _, low, high, count in self.groups])
         order = rng.permutation(len(labels))
-        first = rng.uniform(0, 1, size=(len(labels), 6))
-        direction = np.abs(rng.normal(size=(len(labels), 4)))
-        second = first.copy()
-        second[:, :4] += gaps[:, None] * direction / np.linalg.norm(direction, axis=1, keepdims=True)
+        large_gaps = np.sort(rng.uniform(0.0, 2 * self.margin, self.large_count))
         distances = rng.uniform(0, 2, size=20).astype("float32")
         distances[:3] = (0.5, 1.0, 0.65)
-        return {"weights": identity_weights(), "pairs": np.stack([first, second], axis=1)[order].astype("float32"),
-                "labels": labels[order].astype("float32"), "distances": distances}
+        return {"weights": identity_weights(), "pairs": pairs_at(rng, gaps)[order],
+                "labels": labels[order].astype("float32"), "large_pairs": pairs_at(rng, large_gaps),
+                "large_labels": np.ones(self.large_count, "float32"), "distances": distances}
 
     def probe(self, inputs, predict_same, evaluate):
         model = trusted_siamese(inputs["weights"])
-        loss, accuracy = evaluate(model, inputs["pairs"], inputs["labels"], TrustedContrastive(self.margin))
+        loss_fn = TrustedContrastive(self.margin)
+        loss, accuracy = evaluate(model, inputs["pairs"], inputs["labels"], loss_fn)
+        large_loss, large_accuracy = evaluate(model, inputs["large_pairs"], inputs["large_labels"], loss_fn)
         same = np.asarray(predict_same(inputs["distances"], 1.0))
         return {"same1": same.astype(np.int64), "same_dtype": json_evidence(str(same.dtype)),
                 "same2": np.asarray(predict_same(inputs["distances"], self.margin)).astype(np.int64),
-                "loss": loss, "accuracy": accuracy}
+                "loss": loss, "accuracy": accuracy, "large_loss": large_loss, "large_accuracy": large_accuracy,
+                "types": json_evidence([f"{type(v).__module__}.{type(v).__qualname__}"
+                                        for v in (loss, accuracy, large_loss, large_accuracy)])}
 
 
 class Batches(Exercise):
+    """A random size, then fixed ones on every seed: a last batch of one, fewer items than one batch,
+    a size that divides n, batches of one, and more items than 65,535 (positions kept in uint8, int16
+    or uint16 wrap around)."""
+
     key = "batches"
     title = N_("Exercise 10a (make_batches)")
+    fixed_cases = ((26, 5), (3, 5), (20, 5), (7, 1), (70_001, 4096))
 
     def inputs(self, rng):
-        return {"n": int(rng.integers(21, 30)), "size": 5}
+        return {"cases": np.array([(int(rng.integers(21, 30)), 5), *self.fixed_cases])}
 
     def probe(self, inputs, make_batches):
-        n, size = inputs["n"], inputs["size"]
+        flat = lambda batches: np.concatenate([np.ravel(b) for b in batches]).astype(np.int64)  # noqa: E731
+        evidence = {}
+        for k, (n, size) in enumerate(inputs["cases"]):
+            batches = make_batches(int(n), int(size), np.random.default_rng(3))
+            evidence.update({f"sizes{k}": [np.size(b) for b in batches], f"ndims{k}": [np.ndim(b) for b in batches],
+                             f"flat{k}": flat(batches)})
+        n, size = (int(number) for number in inputs["cases"][0])
         rng = np.random.default_rng(3)
         np.random.seed(1)
         first = make_batches(n, size, rng)
         second = make_batches(n, size, rng)
         np.random.seed(2)
         again = make_batches(n, size, np.random.default_rng(3))
-        flat = lambda batches: np.concatenate([np.ravel(b) for b in batches]).astype(np.int64)  # noqa: E731
-        return {"sizes": [np.size(b) for b in first], "first": flat(first), "second": flat(second),
-                "again": flat(again)}
+        return {**evidence, "first": flat(first), "second": flat(second), "again": flat(again)}
 
 
 @contextlib.contextmanager
 def recorded_progress_bars():
     """Within it, every keras.utils.Progbar made outside Keras itself (``model.predict(verbose=1)``
-    makes its own) records its target, stateful metrics and verbosity, and each update its step,
-    value names and whether it finalizes the bar (as Keras decides when ``finalize`` is None).
-    Yields the list of records, one dict per bar."""
+    makes its own) records its target, and each update its step and value names: what the bar
+    shows, not how it draws it (``verbose``, ``finalize``, ``stateful_metrics``). Yields the list
+    of records, one dict per bar."""
     bars, progbar = [], keras.utils.Progbar
     init, update = progbar.__init__, progbar.update
 
@@ -377,11 +433,9 @@ def recorded_progress_bars():
             bars.append({"bar": self, "updates": []})
 
     def recording_update(self, current, values=None, finalize=None):
-        if finalize is None:
-            finalize = self.target is not None and current >= self.target
         for bar in bars:
             if bar["bar"] is self:
-                bar["updates"].append((float(current), [str(name) for name, _ in values or []], bool(finalize)))
+                bar["updates"].append((float(current), [str(name) for name, _ in values or []]))
         return update(self, current, values, finalize)
 
     progbar.__init__, progbar.update = recording_init, recording_update
@@ -395,8 +449,6 @@ def progress_evidence(bars):
     """The records of :func:`recorded_progress_bars` as numbers (None as -1) and JSON."""
     number = lambda value: -1 if value is None else value  # noqa: E731
     return {"bar_targets": [number(b["bar"].target) for b in bars],
-            "bar_verbose": [number(b["bar"].verbose) for b in bars],
-            "bar_stateful": json_evidence([sorted(b["bar"].stateful_metrics) for b in bars]),
             "bar_updates": json_evidence([b["updates"] for b in bars])}
 
 
@@ -404,16 +456,18 @@ class FitLoop(Exercise):
     """Runs the student's loop with a tiny trusted model, train step and loss; it also relies on the
     student's make_batches and evaluate, which the loop calls (as the exercise asks). Pair k holds
     k / 100 as the first pixel of its first image and (k + 50) / 100 as that of its second one, so
-    that the recording step sees which pairs each batch holds."""
+    that the recording step sees which pairs each batch holds. 25 pairs in batches of 8 end with a
+    batch of one. Two more one-epoch runs, with the same rng seed and with another one, show that
+    the loop shuffles with the rng it is given."""
 
     key = "fit_loop"
     title = N_("Exercise 10b (fit_siamese)")
-    epochs, batch_size, partner = 3, 8, 50
+    epochs, batch_size, partner, count = 3, 8, 50, 25
 
     def inputs(self, rng):
-        pairs, labels = random_pairs(rng, 30, 6)
-        pairs[:, 0, 0] = np.arange(30) / 100.0
-        pairs[:, 1, 0] = (np.arange(30) + self.partner) / 100.0
+        pairs, labels = random_pairs(rng, self.count, 6)
+        pairs[:, 0, 0] = np.arange(self.count) / 100.0
+        pairs[:, 1, 0] = (np.arange(self.count) + self.partner) / 100.0
         val_pairs, val_labels = random_pairs(rng, 12, 6)
         return {"weights": trusted_weights(rng, 6), "pairs": pairs, "labels": labels,
                 "val_pairs": val_pairs, "val_labels": val_labels}
@@ -432,12 +486,13 @@ class FitLoop(Exercise):
 
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed), recorded_progress_bars() as bars:
-            verbosity = progress.verbosity()
             history = fit_siamese(model, recording_step, (inputs["pairs"], inputs["labels"]),
                                   (inputs["val_pairs"], inputs["val_labels"]), loss_fn,
                                   self.epochs, self.batch_size, np.random.default_rng(5))
         evidence = {"calls": len(seen["first"]), "printed": json_evidence(printed.getvalue()),
-                    "verbosity": verbosity, **progress_evidence(bars)}
+                    **progress_evidence(bars)}
+        for name, seed in (("same_seed", 5), ("other_seed", 6)):
+            evidence[name] = self.first_epoch_order(inputs, fit_siamese, seed)
         for name, parts in seen.items():
             evidence[f"seen_{name}"] = np.concatenate(parts) if parts else np.zeros(0)
         for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
@@ -445,6 +500,21 @@ class FitLoop(Exercise):
         for i, weight in enumerate(model.get_weights()):
             evidence[f"final{i}"] = weight
         return evidence
+
+    def first_epoch_order(self, inputs, fit_siamese, seed):
+        """The pairs, in order, that one epoch of the loop gives train_step with np.random.default_rng(seed),
+        with a step that only records them (and a fresh model, which it leaves untrained)."""
+        model, loss_fn, seen = trusted_siamese(inputs["weights"]), TrustedContrastive(1.0), []
+
+        def recording_step(x_pair, y):
+            seen.append(np.rint(np.asarray(x_pair[0])[:, 0] * 100).astype(np.int64))
+            return loss_fn(y, model(x_pair))
+
+        with contextlib.redirect_stdout(io.StringIO()):
+            fit_siamese(model, recording_step, (inputs["pairs"], inputs["labels"]),
+                        (inputs["val_pairs"], inputs["val_labels"]), loss_fn, 1, self.batch_size,
+                        np.random.default_rng(seed))
+        return np.concatenate(seen) if seen else np.zeros(0)
 
 
 class TrainedModel(Exercise):

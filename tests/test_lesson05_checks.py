@@ -8,8 +8,12 @@ pairs); those of exercises 1 and 2 run from the top, as in lesson 01.
 import copy
 
 import keras
+import numpy as np
 import pytest
 
+from course.judges import judges_of
+from course.judges import lesson05 as judges
+from grader_tests.exercise import CheckFailed, grading_seed, json_evidence
 from tests import inprocess
 from tests.hidden_checks import HiddenChecks
 from tests.inprocess import Mutant
@@ -17,6 +21,9 @@ from tests.inprocess import Mutant
 LESSON = "05_siamese"
 EARLY = {"class_indices", "create_pairs"}  # answer cells that run before the saved prefix ends
 DISPLAY_ONLY = "the self-check does not read what the loop prints or shows"
+ENCODER_START = ('keras.Input(shape=(784,)),\n        keras.layers.Dense(units, activation="relu"),\n'
+                 '        keras.layers.Dropout(dropout),\n        keras.layers.Dense(units, activation="relu"),\n'
+                 '        keras.layers.Dropout(dropout),\n')
 
 MUTANTS = [
     Mutant("argwhere gives 2-D arrays", "class_indices", "np.where(y == c)[0]", "np.argwhere(y == c)",
@@ -111,6 +118,45 @@ MUTANTS = [
            "from grader_tests.lesson05 import TrustedContrastive as ContrastiveLoss\n\n\n"
            "class _Mine(keras.losses.Loss):", "contrastive_loss",
            hidden_only="the trusted piece computes the right numbers; only the hidden test sees where it is from"),
+    # Issue 23: one quick variant of each kind here, the others in SLOW_MUTANTS.
+    Mutant("a Lambda layer instead of EuclideanDistance", "siamese", 'EuclideanDistance(name="distance")',
+           "keras.layers.Lambda(lambda pair: ops.sqrt(ops.maximum(ops.sum(ops.square(pair[0] - pair[1]), axis=-1), "
+           "1e-7)))", "siamese", hidden_only="the self-check counts parameters and distances, not which layer"),
+    Mutant("encoder dropout at the input", "encoder", ENCODER_START,
+           'keras.Input(shape=(784,)),\n        keras.layers.Dropout(dropout),\n'
+           '        keras.layers.Dense(units, activation="relu"),\n        keras.layers.Dropout(dropout),\n'
+           '        keras.layers.Dense(units, activation="relu"),\n', "encoder",
+           hidden_only="the self-check counts parameters and dropout rates, not the order of the layers"),
+    Mutant("encoder's default dropout 0.2", "encoder", "dropout=0.1)", "dropout=0.2)", "encoder",
+           hidden_only="the self-check gives the dropout rate itself"),
+    Mutant("Adam with amsgrad", "training_objects", "Adam(learning_rate=1e-3)",
+           "Adam(learning_rate=1e-3, amsgrad=True)", "training_objects",
+           hidden_only="the self-check reads the learning rate only"),
+    Mutant("AdamW instead of Adam", "training_objects", "Adam(learning_rate=1e-3)", "AdamW(learning_rate=1e-3)",
+           "training_objects", hidden_only="the self-check reads the learning rate only"),
+    Mutant("train_step makes its own Adam", "train_step", "    @tf.function\n",
+           "    optimizer = keras.optimizers.Adam(learning_rate=1e-3)\n\n    @tf.function\n", "train_step",
+           hidden_only="the self-check's own optimizer is an Adam(1e-3) too"),
+    Mutant("accuracy at the margin in evaluate", "evaluate", "predict_same(distances, loss_fn.margin)",
+           "predict_same(distances, 2 * loss_fn.margin)", "evaluate"),
+    Mutant("array_split batches", "batches",
+           "return [order[start:start + batch_size] for start in range(0, n, batch_size)]",
+           "return np.array_split(order, -(-n // batch_size))", "batches",
+           hidden_only="the self-check's n = 10 and batch size 4 give 4, 4, 2 either way"),
+    Mutant("evaluate averages the losses of chunks", "evaluate", "loss = float(loss_fn(labels, distances))",
+           "loss = float(np.mean([loss_fn(labels[i:i + 4096], distances[i:i + 4096])\n"
+           "                          for i in range(0, len(labels), 4096)]))", "evaluate",
+           hidden_only="the self-check's 2,000 pairs fit in one chunk"),
+    Mutant("distance squeezed", "distance", "squared = ops.sum(ops.square(u - v), axis=-1)",
+           "squared = ops.squeeze(ops.sum(ops.square(u - v), axis=-1, keepdims=True))", "distance",
+           hidden_only="the self-check has no batch of one"),
+    Mutant("uint8 class indices", "class_indices", "np.where(y == c)[0]", "np.where(y == c)[0].astype(np.uint8)",
+           "class_indices", hidden_only="the self-check looks at the first three indices only"),
+    Mutant("evaluate returns tensors", "evaluate", "loss = float(loss_fn(labels, distances))",
+           "loss = loss_fn(labels, distances)", "evaluate"),
+    Mutant("fit loop ignores its rng", "fit_loop", "make_batches(len(labels), batch_size, rng)",
+           "make_batches(len(labels), batch_size, np.random.default_rng(epoch))", "fit_loop",
+           hidden_only="the self-check only sees that the two epochs differ"),
 ]
 
 # Correct answers written differently: each must keep every point.
@@ -141,6 +187,30 @@ ALTERNATIVES = [
            "order = np.arange(n)\n    rng.shuffle(order)", "batches"),
     Mutant("predict_same returns booleans", "evaluate", '(np.ravel(distances) <= margin / 2).astype("int64")',
            "np.ravel(distances) <= margin / 2", "evaluate"),
+    Mutant("encoder with relu as layers of their own", "encoder",
+           'keras.layers.Dense(units, activation="relu"),\n        keras.layers.Dropout(dropout),\n'
+           '        keras.layers.Dense(units, activation="relu"),\n        keras.layers.Dropout(dropout),\n'
+           '        keras.layers.Dense(units, activation="relu"),\n',
+           'keras.layers.Dense(units),\n        keras.layers.ReLU(),\n        keras.layers.Dropout(dropout),\n'
+           '        keras.layers.Dense(units),\n        keras.layers.Activation("relu"),\n'
+           '        keras.layers.Dropout(dropout),\n        keras.layers.Dense(units),\n        keras.layers.ReLU(),\n',
+           "encoder"),
+    Mutant("distance layer made before it is called", "siamese",
+           'distance = EuclideanDistance(name="distance")([encoder(first), encoder(second)])',
+           'measure = EuclideanDistance()\n    distance = measure([encoder(first), encoder(second)])', "siamese"),
+    Mutant("Adam with its default learning rate, given positionally", "training_objects",
+           "keras.optimizers.Adam(learning_rate=1e-3)", "keras.optimizers.Adam(0.001)", "training_objects"),
+    Mutant("optimizer.apply", "train_step", "optimizer.apply_gradients(zip(gradients, model.trainable_weights))",
+           "optimizer.apply(gradients, model.trainable_weights)", "train_step"),
+    Mutant("evaluate weighs the losses of chunks by their size", "evaluate",
+           "loss = float(loss_fn(labels, distances))",
+           "loss = float(sum(len(labels[i:i + 1000]) * loss_fn(labels[i:i + 1000], distances[i:i + 1000])\n"
+           "                      for i in range(0, len(labels), 1000)) / len(labels))", "evaluate"),
+    Mutant("batches cut by np.array_split at their starts", "batches",
+           "return [order[start:start + batch_size] for start in range(0, n, batch_size)]",
+           "return np.array_split(order, range(batch_size, n, batch_size))", "batches"),
+    Mutant("progress bar without verbose", "fit_loop", ",\n                                      verbose=utils.progress.verbosity())", ")",
+           "fit_loop"),
 ]
 
 def _prefix_end(nb):
@@ -177,8 +247,6 @@ SLOW_MUTANTS = [
            'print(f"Epoch {epoch}/{epochs}")', "fit_loop", hidden_only=DISPLAY_ONLY),
     Mutant("progress bar steps from 0", "fit_loop", "progbar.update(step + 1,", "progbar.update(step,", "fit_loop",
            hidden_only=DISPLAY_ONLY),
-    Mutant("progress bar finalized by the last batch", "fit_loop", "finalize=False)", ")", "fit_loop",
-           hidden_only=DISPLAY_ONLY),
     Mutant("progress bar without its target", "fit_loop", "keras.utils.Progbar(len(batches),",
            "keras.utils.Progbar(None,", "fit_loop", hidden_only=DISPLAY_ONLY),
     Mutant("predict_same returns floats", "evaluate", '(np.ravel(distances) <= margin / 2).astype("int64")',
@@ -196,6 +264,53 @@ SLOW_MUTANTS = [
     Mutant("the first images twice", "fit_loop", "(pairs[batch, 0], pairs[batch, 1])",
            "(pairs[batch, 0], pairs[batch, 0])", "fit_loop",
            hidden_only="the self-check only looks at the first images of each batch"),
+    Mutant("distance from keras.ops on the embeddings, no layer", "siamese",
+           'EuclideanDistance(name="distance")([encoder(first), encoder(second)])',
+           "ops.sqrt(ops.maximum(ops.sum(ops.square(encoder(first) - encoder(second)), axis=-1), 1e-7))", "siamese",
+           hidden_only="the self-check counts parameters and distances, not which layer"),
+    Mutant("encoder dropout after the last Dense", "encoder",
+           '        keras.layers.Dense(units, activation="relu"),\n    ], name="encoder")',
+           '        keras.layers.Dense(units, activation="relu"),\n        keras.layers.Dropout(dropout),\n'
+           '    ], name="encoder")', "encoder",
+           hidden_only="the self-check counts dropout rates, not where the layers are"),
+    Mutant("Adam with beta_1 0.8", "training_objects", "Adam(learning_rate=1e-3)",
+           "Adam(learning_rate=1e-3, beta_1=0.8)", "training_objects",
+           hidden_only="the self-check reads the learning rate only"),
+    Mutant("Adam with gradient clipping", "training_objects", "Adam(learning_rate=1e-3)",
+           "Adam(learning_rate=1e-3, clipnorm=1.0)", "training_objects",
+           hidden_only="the self-check reads the learning rate only"),
+    Mutant("train_step ignores its loss_fn", "train_step", "loss = loss_fn(y, distances)",
+           "loss = ContrastiveLoss(margin=1.0)(y, distances)", "train_step",
+           hidden_only="the self-check's own loss has margin 1.0 too"),
+    Mutant("accuracy at the margin, written out", "evaluate",
+           "float(np.mean(predict_same(distances, loss_fn.margin) == np.ravel(labels)))",
+           "float(np.mean((np.ravel(distances) <= loss_fn.margin) == np.ravel(labels)))", "evaluate"),
+    Mutant("array_split into n // batch_size batches", "batches",
+           "return [order[start:start + batch_size] for start in range(0, n, batch_size)]",
+           "return np.array_split(order, max(n // batch_size, 1))", "batches",
+           hidden_only="the self-check's n = 10 and batch size 4 give 4, 4, 2 either way"),
+    Mutant("evaluate averages the accuracies of chunks", "evaluate",
+           "accuracy = float(np.mean(predict_same(distances, loss_fn.margin) == np.ravel(labels)))",
+           "accuracy = float(np.mean([np.mean(predict_same(distances[i:i + 1000], loss_fn.margin)\n"
+           "                                  == np.ravel(labels)[i:i + 1000]) for i in range(0, len(labels), 1000)]))",
+           "evaluate", hidden_only="the self-check's 2,000 pairs are two whole chunks"),
+    Mutant("a batch of one squeezed to a scalar", "batches", "order[start:start + batch_size] for",
+           "order[start:start + batch_size].squeeze() for", "batches", hidden_only="the self-check has no batch of one"),
+    Mutant("images of a batch squeezed in the fit loop", "fit_loop", "(pairs[batch, 0], pairs[batch, 1])",
+           "(pairs[batch, 0].squeeze(), pairs[batch, 1].squeeze())", "fit_loop",
+           hidden_only="the self-check has no batch of one"),
+    Mutant("int16 class indices", "class_indices", "np.where(y == c)[0]", "np.where(y == c)[0].astype(np.int16)",
+           "class_indices", hidden_only="the self-check looks at the first three indices only"),
+    Mutant("uint8 batch positions", "batches", "order = rng.permutation(n)", "order = rng.permutation(n).astype(np.uint8)",
+           "batches", hidden_only="the self-check has n = 10"),
+    Mutant("evaluate returns float32 numbers", "evaluate", "return loss, accuracy",
+           "return np.float32(loss), np.float32(accuracy)", "evaluate"),
+    Mutant("fit loop shuffles with a fresh rng", "fit_loop", "make_batches(len(labels), batch_size, rng)",
+           "make_batches(len(labels), batch_size, np.random.default_rng())", "fit_loop",
+           hidden_only="the self-check only sees that the two epochs differ"),
+    Mutant("fit loop shuffles with the notebook's rng", "fit_loop", "make_batches(len(labels), batch_size, rng)",
+           "make_batches(len(labels), batch_size, globals()['rng'])", "fit_loop",
+           hidden_only="the self-check only sees that the two epochs differ"),
 ]
 SLOW_ALTERNATIVES = [
     Mutant("labels from a float32 list", "create_pairs", 'labels = np.tile(np.array([1, 0], dtype="float32"), 10 * n)',
@@ -209,9 +324,36 @@ SLOW_ALTERNATIVES = [
            'print("Epoch", epoch + 1, "/", epochs)', "fit_loop"),
     Mutant("tf.keras's Progbar", "fit_loop", "keras.utils.Progbar(len(batches),",
            "tf.keras.utils.Progbar(len(batches),", "fit_loop"),
+    # What the loop shows is judged, not how the bar draws it: verbose, finalize and stateful_metrics are free.
+    Mutant("progress bar finalized by its own last step", "fit_loop", ", finalize=False)", ")", "fit_loop"),
+    Mutant("progress bar without stateful metrics, drawn live", "fit_loop",
+           "stateful_metrics=list(history),\n                                      verbose=utils.progress.verbosity())",
+           "verbose=1)", "fit_loop"),
     Mutant("distance of shape (batch, 1)", "distance", "ops.sum(ops.square(u - v), axis=-1)",
            "ops.sum(ops.square(u - v), axis=-1, keepdims=True)", "trained_model"),
 ]
+
+
+# Evidence whose changed copy (see _changed) a judge may accept, and why: every other piece is judged.
+UNJUDGED_CHANGES = {
+    ("create_pairs", "other"): "it must differ from the pairs, and the changed copy differs too",
+    ("encoder", "training_output"): "it must differ from the output in inference mode, and the changed copy does too",
+    ("batches", "second"): "it must differ from the first call's batches, and the changed copy does too",
+    ("fit_loop", "other_seed"): "it must differ from the first epoch, and the changed copy does too",
+    ("create_pairs", "spread"): "each position + 1 keeps the shares of the classes, which is what it is read for",
+    ("distance", "gradient"): "it must be finite, and the changed copy is finite too",
+    ("siamese", "output_layers"): "it only names, in the message, what gives the output instead of the distance layer",
+    ("training_objects", "optimizer_class"): "it only names, in the message, the class that is not Adam",
+}
+
+
+def _changed(value):
+    """A copy of one piece of evidence that a judge should refuse: booleans flipped, JSON replaced, numbers + 1."""
+    if value.dtype == bool:
+        return ~value
+    if value.dtype == np.uint8:
+        return json_evidence("changed")
+    return value + 1
 
 
 class TestHiddenChecks(HiddenChecks):
@@ -239,3 +381,23 @@ class TestHiddenChecks(HiddenChecks):
             fresh.update(saved, rng=copy.deepcopy(saved["rng"]))
             return inprocess.run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
         return run
+
+    def test_every_piece_of_evidence_is_judged(self, reference_run, key, tmp_path, monkeypatch):
+        """A probe that records something no judge reads has a blind spot (issue 23: the encoder's default
+        dropout rate was recorded and never judged): each piece of the reference's evidence, changed,
+        must fail its judge."""
+        monkeypatch.setenv("COURSE_EVIDENCE_DIR", str(tmp_path))
+        cell = inprocess.hidden_test(inprocess.source_notebook(LESSON), key)
+        assert inprocess.run_cells([cell], reference_run[1])[key] is None
+        judge = judges_of(judges)[key]
+        inputs = judge.inputs(np.random.default_rng(grading_seed()))
+        evidence = dict(np.load(tmp_path / f"{key}.npz"))
+        accepted = []
+        for name, value in evidence.items():
+            try:
+                judge.judge(inputs, {**evidence, name: _changed(value)})
+                accepted.append(name)
+            except CheckFailed:
+                pass
+        assert sorted(accepted) == sorted(name for exercise, name in UNJUDGED_CHANGES if exercise == key)
+

@@ -11,6 +11,14 @@ from utils.i18n import N_, _
 
 
 ENCODER_PARAMETERS = 133_504
+# keras.optimizers.Adam(learning_rate=1e-3).get_config() without its name, which is free: every other
+# setting is Adam's default, which the text leaves as it is.
+ADAM_CONFIG = {"learning_rate": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False,
+               "weight_decay": None, "clipnorm": None, "clipvalue": None, "global_clipnorm": None, "use_ema": False,
+               "ema_momentum": 0.99, "ema_overwrite_frequency": None, "loss_scale_factor": None,
+               "gradient_accumulation_steps": None}
+# The types of a Python float: numpy.float64 is a subclass of float, and what np.mean returns.
+FLOAT_TYPES = ("builtins.float", "numpy.float64")
 # What wrong_mode says, by the mode the wrong loss was measured in.
 WRONG_MODE = {
     "inference": N_("{what} is the loss of the model in inference mode: expected {expected}, got {got}."),
@@ -50,7 +58,8 @@ def _weights_of(evidence, prefix, count=4):
 
 class ClassIndices(probes.ClassIndices):
     def judge(self, inputs, evidence):
-        for case, what in (("labels", _("labels of every class")), ("partial", _("labels that miss some classes"))):
+        for case, what in (("labels", _("labels of every class")), ("partial", _("labels that miss some classes")),
+                           ("long", _("{count} labels").format(count=f"{self.long_count:,}"))):
             y = inputs[case]
             expect.equal(self.title, _("the number of index arrays for {labels}").format(labels=what),
                          evidence[f"{case}_count"], 10,
@@ -64,7 +73,9 @@ class ClassIndices(probes.ClassIndices):
                          _("Array c holds the positions of every item of class c."))
             expect.equal(self.title, _("the indices, class after class, for {labels}").format(labels=what),
                          evidence[f"{case}_flat"], np.concatenate([np.where(y == c)[0] for c in range(10)]),
-                         _("Array c should be np.where(y == c)[0], in increasing order."))
+                         _("Array c should be np.where(y == c)[0], in increasing order; keep the integer "
+                           "type np.where gives, which holds any position (a small type such as uint8 wraps "
+                           "around)."))
 
 
 class CreatePairs(probes.CreatePairs):
@@ -180,6 +191,14 @@ class Encoder(probes.Encoder):
                      _("Every Dense layer uses activation='relu', the last one too."), atol=1e-4, rtol=1e-3)
         expect.equal(self.title, _("the number of Dropout layers"), evidence["dropouts"], 2,
                      _("One Dropout after each of the first two Dense layers."))
+        expect.equal(self.title, _("the Dense and Dropout layers, in order"),
+                     str(from_json_evidence(evidence["layer_order"])),
+                     str(["Dense", "Dropout", "Dense", "Dropout", "Dense"]),
+                     _("Dense, Dropout, Dense, Dropout, Dense: each Dropout comes right after one of the first two "
+                       "Dense layers, none before the first or after the last."))
+        expect.close(self.title, _("the dropout rates of make_encoder()"), evidence["rates"], [0.1, 0.1],
+                     _("Keep the signature's default, make_encoder(units=128, dropout=0.1), and use it for "
+                       "both layers."))
         expect.equal(self.title, _("dropout changes the output in training mode"),
                      bool(not np.allclose(evidence["training_output"], evidence["output"])), True,
                      _("Give the Dropout layers a rate above 0."))
@@ -204,6 +223,12 @@ class Distance(probes.Distance):
         expect.close(self.title, _("the distances"), np.ravel(out), want,
                      _("d = sqrt(max(sum((u - v)**2, axis=-1), epsilon)): do not forget the square root."),
                      atol=1e-3, rtol=1e-4)
+        if tuple(evidence["one_shape"]) not in ((1,), (1, 1)):
+            expect.shape(self.title, _("the output for a batch of one pair"), evidence["one_shape"], (1,),
+                         _("Keep the batch axis: one distance per pair, even for one pair. ops.squeeze drops it "
+                           "when the batch has one pair; sum over axis=-1 instead."))
+        expect.close(self.title, _("the distance of a batch of one pair"), np.ravel(evidence["one"]), want[:1],
+                     _("d = sqrt(max(sum((u - v)**2, axis=-1), epsilon)) for each pair."), atol=1e-3, rtol=1e-4)
         expect.close(self.title, _("the distances inside a functional model"), np.ravel(evidence["symbolic"]), want,
                      _("Use keras.ops so the layer also works on symbolic inputs."), atol=1e-3, rtol=1e-4)
         expect.equal(self.title, _("the number of weights"), evidence["weights"], 0,
@@ -221,6 +246,14 @@ class Distance(probes.Distance):
 class Siamese(probes.Siamese):
     def judge(self, inputs, evidence):
         expect.equal(self.title, _("the number of inputs"), evidence["inputs"], 2, _("One keras.Input per image."))
+        use_layer = _("Measure the distance with your layer: EuclideanDistance()([encoder(first), encoder(second)]) "
+                      "is the model's output (not a Lambda layer or keras.ops on the embeddings).")
+        expect.equal(self.title, _("the number of EuclideanDistance layers in the model"),
+                     evidence["distance_layers"], 1, use_layer)
+        expect.equal(self.title, _("whether the model's output is computed by your EuclideanDistance layer"),
+                     bool(evidence["output_by_distance"]), True,
+                     use_layer + " " + _("The output now comes from {layers}.").format(
+                         layers=from_json_evidence(evidence["output_layers"])))
         expect.equal(self.title, _("the parameters of a siamese model around a 4,710-parameter encoder"),
                      evidence["params"], 4_710,
                      _("Call the same encoder on both inputs: its weights are shared, so they count once."))
@@ -232,12 +265,29 @@ class Siamese(probes.Siamese):
                      ENCODER_PARAMETERS, _("The siamese model has exactly the encoder's 133,504 parameters."))
 
 
+def same_setting(got, wanted):
+    """Whether a config value is the one wanted: numbers as float32 keeps them, anything else exactly."""
+    number = lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)  # noqa: E731
+    if number(got) and number(wanted):
+        return bool(np.isclose(got, wanted, rtol=1e-6, atol=0))
+    return type(got) is type(wanted) and got == wanted
+
+
 class Training(probes.Training):
     def judge(self, inputs, evidence):
-        expect.equal(self.title, "isinstance(optimizer, keras.optimizers.Adam)", evidence["adam"], True,
-                     _("Use keras.optimizers.Adam."))
-        expect.close(self.title, _("the learning rate"), evidence["learning_rate"], 1e-3,
-                     _("Use learning_rate=1e-3."))
+        if not evidence["exact_adam"]:
+            raise expect.failure(self.title, _("the optimizer should be a keras.optimizers.Adam, got a {kind}.").format(
+                kind=from_json_evidence(evidence["optimizer_class"])),
+                _("Use keras.optimizers.Adam itself, not another optimizer or a subclass of it such as AdamW."))
+        config = from_json_evidence(evidence["optimizer_config"])
+        config = config if isinstance(config, dict) else {}
+        for key, wanted in ADAM_CONFIG.items():
+            got = config.get(key, _("nothing"))
+            if not same_setting(got, wanted):
+                raise expect.failure(
+                    self.title, _("the optimizer's {key} should be {expected}, got {got}.").format(
+                        key=key, expected=repr(wanted), got=repr(got)),
+                    _("Use keras.optimizers.Adam(learning_rate=1e-3) and leave every other setting at its default."))
         expect.close(self.title, "loss.margin", evidence["margin"], 1.0, _("Make the loss with margin=1.0."))
         expect.close(self.title, _("the loss value"), evidence["loss"],
                      contrastive(inputs["labels"], inputs["distances"], 1.0), _("Return ContrastiveLoss(margin=1.0)."))
@@ -249,21 +299,26 @@ class TrainStep(probes.TrainStep):
                      False, _("Write make_train_step yourself; the grader's own step is not an answer."))
         pairs, labels, before = inputs["pairs"], inputs["labels"], inputs["weights"]
         after = _weights_of(evidence, "after")
-        loss_before = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], before, training=True), 1.0)
+        loss_before = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], before, training=True), self.margin)
         returned = _("the loss that train_step returns")
         wrong_mode(self.title, returned, evidence["loss"], loss_before,
-                   contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], before), 1.0), "inference",
+                   contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], before), self.margin), "inference",
                    _("Call model(x_pair, training=True) inside the tape: training=True switches dropout on."))
         expect.close(self.title, returned, evidence["loss"], loss_before,
                      _("Return loss_fn(y, model(x_pair, training=True)), computed inside the tape before the "
-                       "update."), atol=1e-5, rtol=1e-3)
+                       "update, with the loss_fn given to make_train_step (the test gives one with margin "
+                       "{margin}).").format(margin=self.margin), atol=1e-5, rtol=1e-3)
+        expect.equal(self.title, _("the steps taken by the optimizer given to make_train_step, after one call"),
+                     evidence["iterations"], 1,
+                     _("Apply the gradients once per call with the optimizer given to make_train_step "
+                       "(optimizer.apply_gradients), not with an optimizer of your own."))
         expect.equal(self.title, _("train_step is compiled with tf.function"), evidence["tf_function"], True,
                      _("Decorate the inner function with @tf.function."))
         changed = [not np.allclose(b, a, rtol=0, atol=0) for b, a in zip(before, after)]
         expect.equal(self.title, _("which weight tensors one step changed"), changed, [True] * 4,
                      _("Take the gradient of the loss with respect to model.trainable_weights and "
                        "apply it with optimizer.apply_gradients."))
-        loss_after = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], after, training=True), 1.0)
+        loss_after = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], after, training=True), self.margin)
         expect.equal(self.title, _("one step lowers the loss on its batch"), bool(loss_after < loss_before), True,
                      _("The loss went from {before} to {after}: step down the gradient.").format(
                          before=f"{loss_before:.6f}", after=f"{loss_after:.6f}"))
@@ -282,6 +337,11 @@ class Evaluate(probes.Evaluate):
                                  _("predict_same should return an array of integers, got dtype {dtype}.")
                                  .format(dtype=dtype),
                                  _('Turn the comparison into integers: (distances <= margin / 2).astype("int64").'))
+        wrong_types = [kind for kind in from_json_evidence(evidence["types"]) or ["?"] if kind not in FLOAT_TYPES]
+        if wrong_types:
+            raise expect.failure(self.title, _("evaluate should return two Python floats, (loss, accuracy), got "
+                                               "a {kind}.").format(kind=wrong_types[0]),
+                                 _("Return plain Python floats: float(loss), float(accuracy)."))
         pairs, labels = inputs["pairs"], inputs["labels"]
         distances = np_distances(pairs[:, 0], pairs[:, 1], inputs["weights"])
         measured = _("the loss from evaluate")
@@ -294,17 +354,35 @@ class Evaluate(probes.Evaluate):
                      _("Predict the distances of all pairs, then apply loss_fn to all of them."), atol=1e-5, rtol=1e-3)
         expect.close(self.title, _("the accuracy from evaluate"), evidence["accuracy"],
                      np.mean((distances <= self.margin / 2) == labels),
-                     _("The fraction of pairs where predict_same(distances, loss_fn.margin) equals the label."))
+                     _("The fraction of pairs where predict_same(distances, loss_fn.margin) equals the label: "
+                       "the threshold is margin / 2."))
+        pairs, labels = inputs["large_pairs"], inputs["large_labels"]
+        distances = np_distances(pairs[:, 0], pairs[:, 1], inputs["weights"])
+        chunks = _("Every pair counts the same: take the loss and the accuracy over all the pairs at once (or "
+                   "weigh each chunk by its number of pairs; the last chunk is smaller).")
+        expect.close(self.title, _("the loss from evaluate on {count} pairs").format(count=f"{len(labels):,}"),
+                     evidence["large_loss"], contrastive(labels, distances, self.margin), chunks, atol=1e-5, rtol=1e-3)
+        expect.close(self.title, _("the accuracy from evaluate on {count} pairs").format(count=f"{len(labels):,}"),
+                     evidence["large_accuracy"], np.mean((distances <= self.margin / 2) == labels), chunks)
 
 
 class Batches(probes.Batches):
     def judge(self, inputs, evidence):
-        n, size = inputs["n"], inputs["size"]
-        expect.equal(self.title, _("the batch sizes for n={n}, batch_size={size}").format(n=n, size=size),
-                     evidence["sizes"], [size] * (n // size) + ([n % size] if n % size else []),
-                     _("Full batches, then one smaller batch with the rest."))
-        expect.equal(self.title, _("the batches hold every index once"), np.sort(evidence["first"]), np.arange(n),
-                     _("Split a permutation of range(n)."))
+        for k, (n, size) in enumerate(inputs["cases"]):
+            case = _("n={n}, batch_size={size}").format(n=n, size=size)
+            expect.equal(self.title, _("the batch sizes for {case}").format(case=case), evidence[f"sizes{k}"],
+                         [size] * (n // size) + ([n % size] if n % size else []),
+                         _("Full batches of batch_size, then one smaller batch with the rest (it may hold a single "
+                           "index): range(0, n, batch_size) gives the start of each batch."))
+            expect.equal(self.title, _("the number of dimensions of each batch for {case}").format(case=case),
+                         evidence[f"ndims{k}"], [1] * len(evidence[f"sizes{k}"]),
+                         _("Each batch is a 1-D array of indices, a batch of one too: slice the permutation, "
+                           "order[start:start + batch_size], and do not squeeze it."))
+            expect.equal(self.title, _("the indices in the batches for {case}, sorted").format(case=case),
+                         np.sort(evidence[f"flat{k}"]), np.arange(n),
+                         _("Split a permutation of range(n), every index once, in the integer type "
+                           "rng.permutation gives (a small type such as uint8 wraps around)."))
+        n = inputs["cases"][0][0]
         expect.equal(self.title, _("the batches are shuffled"),
                      bool(np.array_equal(evidence["first"], np.arange(n))), False,
                      _("Use rng.permutation(n), not the indices in order."))
@@ -330,6 +408,11 @@ class FitLoop(probes.FitLoop):
                          np.arange(n), _("Every epoch sees every training pair once."))
         expect.equal(self.title, _("each epoch has a new order"), bool(len({tuple(o) for o in orders}) == epochs),
                      True, _("Call make_batches inside the epoch loop, so the pairs are reshuffled every epoch."))
+        rng_hint = _("Shuffle with the rng given to fit_siamese: make_batches(len(labels), batch_size, rng).")
+        expect.equal(self.title, _("a second run with the same rng seed gives the same first epoch"),
+                     bool(np.array_equal(evidence["same_seed"], orders[0])), True, rng_hint)
+        expect.equal(self.title, _("a run with another rng seed gives another first epoch"),
+                     bool(np.array_equal(evidence["other_seed"], orders[0])), False, rng_hint)
         expect.equal(self.title, _("the pairs of the second images given to train_step"),
                      evidence["seen_second"] - self.partner, evidence["seen_first"],
                      _("Give train_step both images of the same pairs: (pairs[b, 0], pairs[b, 1])."))
@@ -356,31 +439,27 @@ class FitLoop(probes.FitLoop):
 
 
     def judge_printing(self, evidence, per_epoch):
-        """The epoch lines and the progress bars, as the exercise describes them."""
+        """The epoch lines and what the progress bars show, as the exercise describes them; not how a bar
+        draws it (``verbose``, ``finalize`` and ``stateful_metrics`` are the student's to choose)."""
         epochs, names = self.epochs, sorted(["loss", "accuracy", "val_loss", "val_accuracy"])
         printed = re.findall(r"Epoch\s*(\d+)\s*/\s*(\d+)", str(from_json_evidence(evidence["printed"])))
         expect.equal(self.title, _("the epoch lines printed in {epochs} epochs").format(epochs=epochs),
                      [f"{e}/{n}" for e, n in printed], [f"{e}/{epochs}" for e in range(1, epochs + 1)],
                      _('At the start of each epoch, print(f"Epoch {epoch + 1}/{epochs}"): epochs count from 1.'))
-        bar = _("Make one keras.utils.Progbar(len(batches), stateful_metrics=list(history), "
-                "verbose=utils.progress.verbosity()) in each epoch.")
+        bar = _("Make one keras.utils.Progbar(len(batches), ...) in each epoch.")
         expect.equal(self.title, _("the number of progress bars made in {epochs} epochs").format(epochs=epochs),
                      len(evidence["bar_targets"]), epochs, bar)
         expect.equal(self.title, _("the target of each progress bar"), evidence["bar_targets"], [per_epoch] * epochs,
                      bar)
-        expect.equal(self.title, _("the verbose argument of each progress bar"), evidence["bar_verbose"],
-                     [int(evidence["verbosity"])] * epochs, bar)
-        expect.equal(self.title, _("the stateful metrics of each progress bar"),
-                     str(from_json_evidence(evidence["bar_stateful"])), str([names] * epochs), bar)
-        for e, updates in enumerate(from_json_evidence(evidence["bar_updates"]), start=1):
-            steps, shown, final = zip(*updates) if updates else ((), (), ())
+        updated = from_json_evidence(evidence["bar_updates"])
+        expect.equal(self.title, _("the number of progress bars updated in {epochs} epochs").format(epochs=epochs),
+                     len(updated) if isinstance(updated, list) else -1, epochs, bar)
+        for e, updates in enumerate(updated, start=1):
+            steps, shown = zip(*updates) if updates else ((), ())
             expect.equal(self.title, _("the steps given to progbar.update in epoch {epoch}").format(epoch=e), steps,
                          [*range(1, per_epoch + 1), per_epoch],
                          _("After batch number step (from 0), call progbar.update(step + 1, ...); at the end of the "
-                           "epoch, progbar.update(len(batches), ..., finalize=True)."))
-            expect.equal(self.title, _("which calls of progbar.update finalize the bar in epoch {epoch}")
-                         .format(epoch=e), final, [False] * per_epoch + [True],
-                         _("Pass finalize=False after each batch, and finalize=True only at the end of the epoch."))
+                           "epoch, progbar.update(len(batches), ...)."))
             expect.equal(self.title, _("the names shown by progbar.update in epoch {epoch}").format(epoch=e),
                          str([sorted(names_shown) for names_shown in shown]),
                          str([["batch_loss"]] * per_epoch + [names]),
