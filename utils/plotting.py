@@ -3,12 +3,26 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from utils.i18n import _
+from utils.i18n import N_, _
+
+# The names Keras gives the metrics the lessons plot, as a reader should see them on an axis.
+METRIC_LABELS = {"loss": N_("loss"), "accuracy": N_("accuracy"), "mean_iou": N_("mean IoU"),
+                 "mae": N_("mean absolute error")}
 
 
 def _history_dict(history):
     """Accept a Keras ``History``, or a plain ``{"loss": [...], ...}`` dict."""
     return dict(getattr(history, "history", history))
+
+
+def metric_label(name):
+    """A Keras metric name in words of the current language: "class_loss" is "class: loss" ("class: perda")."""
+    for known, label in METRIC_LABELS.items():
+        if name == known:
+            return _(label)
+        if name.endswith(f"_{known}"):
+            return _("{output}: {metric}").format(output=name[:-len(known) - 1], metric=_(label))
+    return name
 
 
 def plot_history(history, metrics=("loss", "accuracy"), title=None, columns=2):
@@ -32,7 +46,7 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None, columns=2):
             ax.plot(epochs, curves[f"val_{metric}"], "s--", label=_("validation"))
         ax.set_xlabel(_("epoch"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(metric)
+        ax.set_ylabel(metric_label(metric))
         ax.grid(alpha=0.3)
         ax.legend()
     if title:
