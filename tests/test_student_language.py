@@ -78,3 +78,13 @@ def test_a_live_progress_bar_only_where_someone_watches(monkeypatch, modules, en
             monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
     assert progress.is_watched() is watched
+
+
+def test_tick_labels_are_numbers_of_the_language_with_one_number_of_decimals_on_a_linear_axis(language):
+    from utils.plotting import NumberTicks
+
+    language("pt_BR")
+    assert NumberTicks().format_ticks([0.8, 0.8200000000000001, 0.84]) == ["0,80", "0,82", "0,84"]
+    assert NumberTicks(each_its_own=True).format_ticks([0.051, 0.15, 1.4]) == ["0,051", "0,15", "1,4"]
+    language("en")
+    assert NumberTicks().format_ticks([1000, 1500, 2000.0]) == ["1,000", "1,500", "2,000"]
