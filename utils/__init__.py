@@ -15,6 +15,7 @@ import_tensorflow_quietly()
 
 from utils import errors, progress  # noqa: E402
 from utils.data import CLASS_NAMES, load_fashion_mnist  # noqa: E402
+from utils.i18n import number  # noqa: E402
 from utils.plotting import plot_history, show_images, show_predictions  # noqa: E402
 from utils.runtime import epochs_for_run, is_quick_run, set_seed  # noqa: E402
 from utils.versions import keras_warning  # noqa: E402
@@ -28,6 +29,7 @@ __all__ = [
     "errors",
     "is_quick_run",
     "load_fashion_mnist",
+    "number",
     "plot_history",
     "progress",
     "set_seed",

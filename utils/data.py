@@ -14,24 +14,45 @@ When none works, :class:`DatasetNotFound` says what to install.
 import functools
 import gzip
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from utils.i18n import _
+from utils.i18n import N_, _
 
-CLASS_NAMES = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
+
+class ClassNames(Sequence):
+    """The class names, each read in the current language (:mod:`utils.i18n`), so a pt-BR
+    notebook's captions say "Casaco" where the English one says "Coat"."""
+
+    def __init__(self, names):
+        self._names = tuple(names)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_(name) for name in self._names[index]]
+        return _(self._names[index])
+
+    def __len__(self):
+        return len(self._names)
+
+    def __repr__(self):
+        return repr(tuple(self))
+
+
+CLASS_NAMES = ClassNames((
+    N_("T-shirt/top"),
+    N_("Trouser"),
+    N_("Pullover"),
+    N_("Dress"),
+    N_("Coat"),
+    N_("Sandal"),
+    N_("Shirt"),
+    N_("Sneaker"),
+    N_("Bag"),
+    N_("Ankle boot"),
+))
 
 FILES = {
     "x_train": "train-images-idx3-ubyte.gz",

@@ -8,8 +8,10 @@ own :mod:`gettext` in the compiled catalogue
 :mod:`course.message_catalogue`.
 
 The language is the one given to :func:`set_language` in this thread, else
-the environment variable ``COURSE_LANGUAGE``, else English; a language
-without a catalogue gives English. It is read each time a message is made,
+the environment variable ``COURSE_LANGUAGE`` (each lesson's set-up cell sets
+it), else the edition of the notebook a Jupyter server says this kernel runs
+(its ``metadata.course.language``, for a student who skipped the set-up
+cell), else English; a language without a catalogue gives English. It is read each time a message is made,
 never at import, so a grading process can switch language from one
 submission to the next, and grading threads side by side can each speak the
 language of their own submission.
@@ -20,6 +22,7 @@ f-string would be filled before the lookup and never found.
 """
 import functools
 import gettext
+import json
 import os
 import threading
 from pathlib import Path
@@ -27,7 +30,8 @@ from pathlib import Path
 DOMAIN = "course"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 ENGLISH = "en"
-THOUSANDS_SEPARATORS = {"pt_BR": "."}
+# How each language writes 1,234.5: thousands separator, decimal mark.
+NUMBER_MARKS = {ENGLISH: (",", "."), "pt_BR": (".", ",")}
 
 _chosen = threading.local()
 
@@ -40,8 +44,22 @@ def set_language(code):
 
 def language():
     """The language code messages are made in now, as gettext spells it ("pt_BR")."""
-    code = getattr(_chosen, "code", None) or os.environ.get("COURSE_LANGUAGE") or ENGLISH
+    code = (getattr(_chosen, "code", None) or os.environ.get("COURSE_LANGUAGE")
+            or _notebook_language(os.environ.get("JPY_SESSION_NAME", "")) or ENGLISH)
     return code.strip().replace("-", "_")
+
+
+@functools.cache
+def _notebook_language(path):
+    """The edition (``metadata.course.language``) of the notebook at ``path``, or None."""
+    if not path.endswith(".ipynb"):
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            language = json.load(f)["metadata"]["course"]["language"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return language if isinstance(language, str) else None
 
 
 @functools.cache
@@ -59,9 +77,32 @@ def ngettext(singular, plural, count):
     return _catalogue(language()).ngettext(singular, plural, count)
 
 
-def integer(number):
-    """``number`` with its thousands grouped as the current language writes them ("105,697", "105.697")."""
-    return f"{int(number):,}".replace(",", THOUSANDS_SEPARATORS.get(language(), ","))
+def number(value, digits=None):
+    """``value`` as the current language writes it: thousands grouped, the language's decimal mark.
+
+    ``digits`` fixes the decimals (``number(0.9, 2)`` is "0.90" in English,
+    "0,90" in pt_BR); without it the value keeps the fewest decimals that give
+    it back, as float32 when it is one ("0.001" for a float32 0.001, not
+    0.0010000000474974513).
+    """
+    if digits is None:
+        digits = len(_shortest_decimal(value).partition(".")[2])
+    text = f"{float(value):,.{digits}f}"
+    thousands, decimal = NUMBER_MARKS.get(language(), NUMBER_MARKS[ENGLISH])
+    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+
+
+def _shortest_decimal(value):
+    import numpy as np
+
+    single = np.float32(value)
+    exact = single if float(single) == float(value) else np.float64(value)
+    return np.format_float_positional(exact, trim="-")
+
+
+def integer(value):
+    """``value`` rounded to a whole number, thousands grouped as the current language writes them."""
+    return number(round(value), 0)
 
 
 def N_(message):

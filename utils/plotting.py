@@ -1,14 +1,54 @@
 """Figures the lessons share: training curves and image grids."""
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import Formatter, MaxNLocator
 
-from utils.i18n import _
+from utils.i18n import N_, _, number
+
+# The names Keras gives the metrics the lessons plot, as a reader should see them on an axis.
+METRIC_LABELS = {"loss": N_("loss"), "accuracy": N_("accuracy"), "mean_iou": N_("mean IoU"),
+                 "mae": N_("mean absolute error")}
 
 
 def _history_dict(history):
     """Accept a Keras ``History``, or a plain ``{"loss": [...], ...}`` dict."""
     return dict(getattr(history, "history", history))
+
+
+class NumberTicks(Formatter):
+    """Tick labels written as the student's language writes numbers (0.84 in English, 0,84 in pt-BR).
+
+    On a linear axis every label gets the same number of decimals (0,80 beside
+    0,82); ``each_its_own=True`` (for a log axis: 0,05 beside 1,4) keeps each
+    label's own.
+    """
+
+    def __init__(self, each_its_own=False):
+        self.each_its_own = each_its_own
+
+    def __call__(self, value, position=None):
+        return number(_rounded(value))
+
+    def format_ticks(self, values):
+        if self.each_its_own or not len(values):
+            return [self(value) for value in values]
+        digits = max(len(f"{_rounded(value):f}".rstrip("0").partition(".")[2]) for value in values)
+        return [number(_rounded(value), digits) for value in values]
+
+
+def _rounded(value):
+    """A tick value without the float noise of its computation (0.8200000000000001 is 0.82)."""
+    return float(f"{value:.6g}")
+
+
+def metric_label(name):
+    """A Keras metric name in words of the current language: "class_loss" is "class: loss" ("class: perda")."""
+    for known, label in METRIC_LABELS.items():
+        if name == known:
+            return _(label)
+        if name.endswith(f"_{known}"):
+            return _("{output}: {metric}").format(output=name[:-len(known) - 1], metric=_(label))
+    return name
 
 
 def plot_history(history, metrics=("loss", "accuracy"), title=None, columns=2):
@@ -32,7 +72,8 @@ def plot_history(history, metrics=("loss", "accuracy"), title=None, columns=2):
             ax.plot(epochs, curves[f"val_{metric}"], "s--", label=_("validation"))
         ax.set_xlabel(_("epoch"))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel(metric)
+        ax.yaxis.set_major_formatter(NumberTicks())
+        ax.set_ylabel(metric_label(metric))
         ax.grid(alpha=0.3)
         ax.legend()
     if title:

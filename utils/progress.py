@@ -7,11 +7,13 @@ redraws itself with backspace and carriage-return characters, and a stored
 output keeps every one of those redraws (hundreds of lines of them in an HTML
 export or a feedback page).
 
-A run is taken as unwatched when it is a quick run (``NBGRADER_EXECUTION`` or
-``COURSE_QUICK_RUN``, see :mod:`utils.runtime`), when ``COURSE_PLAIN_PROGRESS``
-is set (for a full-length run executed by a script, as ``jupyter nbconvert
---execute`` or ``bench/student_runs.py``), or when it runs neither in a
-Jupyter kernel nor in a terminal.
+A run is watched only where a person has a live view of it: Colab, a kernel
+started by a Jupyter server (JupyterLab, Notebook, which name the notebook in
+``JPY_SESSION_NAME``), VS Code, or a terminal. Anything else, such as
+``jupyter nbconvert --execute``, papermill, the autograder or the test suite,
+starts a kernel with none of these, and gets the one-line form. A quick run
+(``NBGRADER_EXECUTION`` or ``COURSE_QUICK_RUN``, see :mod:`utils.runtime`)
+and ``COURSE_PLAIN_PROGRESS=1`` always get it too.
 """
 import os
 import sys
@@ -22,6 +24,8 @@ import keras
 from utils.i18n import _
 from utils.runtime import is_quick_run
 
+# Set in a kernel's environment by the front ends that show its output live: a Jupyter server, VS Code.
+LIVE_FRONT_ENDS = ("JPY_SESSION_NAME", "VSCODE_PID", "VSCODE_CWD")
 LIVE, ONE_LINE_PER_EPOCH = 1, 2  # Keras's `verbose` values, for `fit` and `keras.utils.Progbar`
 
 
@@ -29,7 +33,9 @@ def is_watched():
     """True when a person is likely watching the output as it is written."""
     if is_quick_run() or os.environ.get("COURSE_PLAIN_PROGRESS", "") not in ("", "0"):
         return False
-    return "ipykernel" in sys.modules or sys.stdout.isatty()
+    if "ipykernel" not in sys.modules:
+        return sys.stdout.isatty()
+    return "google.colab" in sys.modules or any(os.environ.get(name) for name in LIVE_FRONT_ENDS)
 
 
 def verbosity():
