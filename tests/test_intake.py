@@ -149,7 +149,9 @@ def test_accented_and_spaced_ids_are_neither_missing_nor_zero(tmp_path):
     assert 'data-missing="hal"' in page
     for name in ("joão_silva", "maria clara"):
         assert f'data-missing="{name}"' not in page and f'data-stranger="{safe_student_id(name)}"' not in page
-    export.export(folder, "moodle", tmp_path / "moodle.csv")
+    with pytest.raises(export.ExportError, match="zed"):  # class_results's stranger, on no roster
+        export.export(folder, "moodle", tmp_path / "moodle.csv")
+    export.export(folder, "moodle", tmp_path / "moodle.csv", skip_unmatched=True)
     with open(tmp_path / "moodle.csv", newline="", encoding="utf-8") as f:
         rows = {r["Email address"]: r for r in csv.DictReader(f)}
     assert float(rows["ada@uni.example"][LESSON]) == 10 and float(rows["bob@uni.example"][LESSON]) == 7
@@ -173,7 +175,7 @@ def test_a_late_penalty_is_its_own_column_and_the_exports_use_the_final(tmp_path
     assert [cyd[f"{LESSON}:{c}"] for c in ("days_late", "penalty", "final")] == ["1", "1", "4"]  # Canvas's flag
     assert [dan[f"{LESSON}:{c}"] for c in ("days_late", "penalty", "final")] == ["0", "0", "4"]
     assert (folder / "deadlines.csv").is_file()
-    export.export(folder, "moodle", tmp_path / "moodle.csv", roster_path=people)
+    export.export(folder, "moodle", tmp_path / "moodle.csv", roster_path=people, skip_unmatched=True)
     with open(tmp_path / "moodle.csv", newline="", encoding="utf-8") as f:
         moodle = {r["Email address"]: r for r in csv.DictReader(f)}
     assert float(moodle["ada@uni.example"][LESSON]) == 8.5 and float(moodle["cyd@uni.example"][LESSON]) == 4
