@@ -20,6 +20,7 @@ from course import (deadlines, export, feedback_release, gradebook, grading, mes
                     release, report, roster, similarity, student_work, submissions, translation)
 from course.lessons import RELEASE_DIR, REPO_ROOT, lesson_ids
 from course.translation import catalogues
+from utils.i18n import _, number, speaking
 
 
 def cmd_build(args):
@@ -67,19 +68,19 @@ def _start_failure(error, what="grading"):
 
 
 def print_scores(results, stream=None):
-    """Each result's score, exercise by exercise, with what to fix."""
+    """Each result's score, exercise by exercise, with what to fix, in the current language."""
     stream = stream or sys.stdout
     for result in sorted(results, key=lambda r: (r["lesson"], r["student"])):
-        print(f"\n{result['student']} / {result['lesson']}: {result['score']:g}/{result['max_score']:g}"
-              f"  ({result['status']})", file=stream)
+        print(f"\n{result['student']} / {result['lesson']}: {number(result['score'])}/{number(result['max_score'])}"
+              f"  ({gradebook.status_word(result['status'])})", file=stream)
         if result["status"] != "graded":
             print(f"  {result['message']}", file=stream)
             continue
         for note in result.get("notes", []):
-            print(f"  note: {note}", file=stream)
+            print("  " + _("note: {note}").format(note=note), file=stream)
         for cell in result["cells"]:
             mark = "✔" if cell["score"] == cell["max"] else "✘"
-            print(f"  {mark} {cell['exercise']:<24} {cell['score']:g}/{cell['max']:g}"
+            print(f"  {mark} {cell['exercise']:<24} {number(cell['score'])}/{number(cell['max'])}"
                   f"{'  ' + cell['message'] if cell['message'] else ''}", file=stream)
 
 
@@ -97,16 +98,18 @@ def cmd_grade(args):
     for override in summary["waiting"]:
         print(f"! override of {override.student} / {override.lesson} / {override.exercise} waits for a graded "
               "submission with that exercise")
-    if len(summary["results"]) <= 3:  # one student grading their own work: show everything
-        print_scores(summary["results"])
-        for result in summary["results"]:
-            print(f"feedback:  {out / 'feedback' / result['student'] / (result['lesson'] + '.html')}")
-    print(f"gradebook: {out / 'gradebook.csv'}")
-    print(f"feedback:  {out / 'feedback'}")
-    print(f"summary:   {out / 'summary.md'}")
-    print(f"report:    {out / report.FILE_NAME}")
-    if args.similarity:
-        print(f"copies:    {out / 'similarity' / 'index.html'}")
+    with speaking(summary["language"]):
+        if len(summary["results"]) <= 3:  # one student grading their own work: show everything
+            print_scores(summary["results"])
+            for result in summary["results"]:
+                print(_("feedback:  {path}").format(
+                    path=out / "feedback" / result["student"] / (result["lesson"] + ".html")))
+        print(_("gradebook: {path}").format(path=out / "gradebook.csv"))
+        print(_("feedback:  {path}").format(path=out / "feedback"))
+        print(_("summary:   {path}").format(path=out / "summary.md"))
+        print(_("report:    {path}").format(path=out / report.FILE_NAME))
+        if args.similarity:
+            print(_("copies:    {path}").format(path=out / "similarity" / "index.html"))
     for result in summary["errors"]:
         print(f"✘ {result['student']} / {result['lesson']}: the grading failed (not the student's fault); "
               f"see {out / 'logs' / result['lesson'] / (result['student'] + '.log')}, then run the same "

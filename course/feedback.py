@@ -14,7 +14,7 @@ import nbformat
 
 from course import html_safety
 from course.exercise_headings import exercise_title
-from utils.i18n import N_, _
+from utils.i18n import N_, _, number
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 HIDDEN_OUTPUT = N_("[output removed: it showed the hidden tests]")  # translated where it is shown
@@ -91,7 +91,7 @@ def sanitize(nb, release, verdicts, hidden_lines=(), notes=()):
 def failure_page(student, lesson, message, cells):
     """A plain feedback page for a submission nbgrader could not run at all."""
     rows = "".join(
-        f"<tr><td>{html_safety.text(c['exercise'])}</td><td>0 / {c['max']:g}</td></tr>" for c in cells
+        f"<tr><td>{html_safety.text(c['exercise'])}</td><td>0 / {number(c['max'])}</td></tr>" for c in cells
     )
     total = sum(c["max"] for c in cells)
     title = _("{lesson} feedback for {student}").format(lesson=lesson, student=student)
@@ -99,7 +99,7 @@ def failure_page(student, lesson, message, cells):
     return html_safety.with_policy(
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         f"<title>{html_safety.text(title)}</title></head><body>"
-        f"<h1>{html_safety.text(lesson)}: 0 / {total:g}</h1>"
+        f"<h1>{html_safety.text(lesson)}: 0 / {number(total)}</h1>"
         f"<p><strong>{html_safety.text(failed)}</strong> {html_safety.text(message)}</p>"
         f"<table border='1' cellpadding='4'><tr><th>{html_safety.text(exercise)}</th>"
         f"<th>{html_safety.text(score)}</th></tr>"
@@ -124,9 +124,9 @@ def exercise_titles(nb):
     return titles
 
 
-# Where nbgrader's feedback template (English only) writes "Score:": the page's heading, the score
-# list, and the corner of each graded cell.
-TEMPLATE_SCORE = re.compile(r'(<h4>[^<]*\(|</a> \(|<span class="pull-right">\s*)Score:')
+# Where nbgrader's feedback template (English only) writes "Score: 13.0 / 28.0": the page's heading,
+# the score list, and the corner of each graded cell.
+TEMPLATE_SCORE = re.compile(r'(<h4>[^<]*\(|</a> \(|<span class="pull-right">\s*)Score: ([0-9.]+) / ([0-9.]+)')
 TEMPLATE_LABELS = (N_("Student's answer"), N_("Grade cell"))
 TEMPLATE_COMMENT = re.compile(r'(<a href="#comment-[^"]*">)Comment</a>')  # an answer cell in the score list
 
@@ -138,7 +138,8 @@ def finish_page(page, titles):
         page = page.replace(f'<a href="#{grade_id}">Test cell</a>',
                             f'<a href="#{grade_id}">{html_safety.text(title)}</a>')
     score = html_safety.text(_("Score"))
-    page = TEMPLATE_SCORE.sub(lambda found: f"{found.group(1)}{score}:", page)
+    page = TEMPLATE_SCORE.sub(lambda found: f"{found.group(1)}{score}: {number(float(found.group(2)))} / "
+                                            f"{number(float(found.group(3)))}", page)
     for label in TEMPLATE_LABELS:
         page = page.replace(f'<span class="nbgrader-label">{label}',
                             f'<span class="nbgrader-label">{html_safety.text(_(label))}')

@@ -3,9 +3,9 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from course import csv_safety
+from course import csv_safety, submission_edition
 from course.html_safety import markdown_text
-from utils.i18n import ENGLISH
+from utils.i18n import ENGLISH, N_, _, integer, speaking
 
 
 STATUSES = ("graded", "rejected", "error")
@@ -148,9 +148,25 @@ def _reason(message):
 
 
 def write_summary(results, path):
-    lines = ["# What the class got wrong", ""]
-    for lesson, exercise, failed, graded, reasons in failure_summary(results):
-        lines.append(f"- {lesson} / {exercise}: {failed} of {graded} lost points")
-        lines += [f"    - {count} x {markdown_text(reason)}" for reason, count in reasons]
-    Path(path).write_text("\n".join(lines) + "\n")
+    """``summary.md``: per exercise, how many lost points and the commonest reasons, in the class's language."""
+    with speaking(class_language(results)):
+        lines = ["# " + _("What the class got wrong"), ""]
+        for lesson, exercise, failed, graded, reasons in failure_summary(results):
+            lines.append("- " + _("{lesson} / {exercise}: {failed} of {graded} lost points").format(
+                lesson=lesson, exercise=exercise, failed=integer(failed), graded=integer(graded)))
+            lines += [f"    - {integer(count)} × {markdown_text(reason)}" for reason, count in reasons]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return lines
+
+
+STATUS_WORDS = {"graded": N_("graded"), "rejected": N_("rejected"), "error": N_("error")}
+
+
+def status_word(status):
+    """A result's status (``graded``, ``rejected``, ``error``) in the current language."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
+
+
+def class_language(results):
+    """The language to speak about ``results``: the edition they share, English when they mix."""
+    return submission_edition.shared(r.get("language", ENGLISH) for r in results)

@@ -46,7 +46,7 @@ from course.grade_worker import SUBMISSION_FACTS, file_digest, grader_fault, wri
 from course.hidden_seed import seed_for
 from course.lessons import REPO_ROOT, lesson_ids, notebook_name
 from course.nbgrader_settings import CELL_TIMEOUT_SECONDS
-from utils.i18n import _, set_language
+from utils.i18n import _, integer, number, speaking
 
 NO_SANDBOX_WARNING = ("! grading WITHOUT a sandbox (--no-sandbox): student code can use the network and read "
                       "every file the grading user can read, other students' submissions included; as root, "
@@ -123,11 +123,8 @@ def run_task(task):
     code decided (``graded``); a grader that died or failed is the grading's
     fault (``error``). The log says what happened, for the instructor.
     """
-    set_language(task["language"])  # this thread speaks to this submission's student, until it is done
-    try:
+    with speaking(task["language"]):  # this thread speaks to this submission's student, until it is done
         return _run_in_grader(task)
-    finally:
-        set_language(None)
 
 
 def _run_in_grader(task):
@@ -197,9 +194,13 @@ class Progress:
         elapsed = time.monotonic() - self.started
         left = elapsed / self.done * (self.total - self.done)
         bar = "#" * int(20 * self.done / self.total)
-        print(f"[{bar:<20}] {self.done}/{self.total}  {result['student']} {result['lesson']}: "
-              f"{result['score']:g}/{result['max_score']:g} ({result['status']}, {result['seconds']:.0f} s)"
-              f"  ~{left:.0f} s left", file=self.stream, flush=True)
+        print(_("[{bar}] {done}/{total}  {student} {lesson}: {score}/{max_score} ({status}, {seconds} s)  "
+                "~{left} s left").format(bar=f"{bar:<20}", done=self.done, total=self.total,
+                                         student=result["student"], lesson=result["lesson"],
+                                         score=number(result["score"]), max_score=number(result["max_score"]),
+                                         status=gradebook.status_word(result["status"]),
+                                         seconds=integer(result["seconds"]), left=integer(left)),
+              file=self.stream, flush=True)
 
 
 def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=None, seed=None,
@@ -251,21 +252,14 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
             print(f"  {sub.path.name}: graded as student {sub.student!r}", file=stream)
     seed = secrets.randbelow(2**31) if seed is None else seed
     todo = [s for s in found if force or not _up_to_date(out, s)]
-    print(f"{len(found)} submissions, {len(found) - len(todo)} already graded, {len(todo)} to grade", file=stream)
-    hidden = [REPO_ROOT / "solutions", out, target if target.is_dir() else target.parent]
-    if todo:
-        preflight.run(_scratch(out), limits.memory_gb, sandboxed, hidden)
-        # Templates are made per edition before any task starts, so the edition is read here; the
-        # worker (a Dask worker may be on another machine) reads the file again rather than be sent it.
-        editions = {s.path: submission_edition.of_file(s.path, s.lesson) for s in todo}
-        with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
-            templates = prepare_templates({(s.lesson, editions[s.path]) for s in todo}, folder)
-            workers = workers or os.cpu_count() or 1
-            # Kernels running side by side share the cores instead of each using them all.
-            threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
-            tasks = [make_task(s, editions[s.path], out, templates, seed, limits, hidden, threads, sandboxed)
-                     for s in todo]
-            _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream), out)
+    # Templates are made per edition before any task starts, so the edition is read here; the
+    # worker (a Dask worker may be on another machine) reads the file again rather than be sent it.
+    editions = {s.path: submission_edition.of_file(s.path, s.lesson) for s in found}
+    with speaking(submission_edition.shared(editions.values())):
+        print(_("submissions: {count}, already graded: {graded}, to grade: {todo}").format(
+            count=integer(len(found)), graded=integer(len(found) - len(todo)), todo=integer(len(todo))), file=stream)
+        _grade_todo(todo, editions, out, seed, limits, sandboxed, workers, dask_scheduler, stream,
+                    hidden=[REPO_ROOT / "solutions", out, target if target.is_dir() else target.parent])
     results, waiting = gradebook.class_results(out)
     gradebook.write_gradebook(results, out / "gradebook.csv")
     gradebook.write_summary(results, out / "summary.md")
@@ -275,7 +269,21 @@ def grade(target, out, workers=None, dask_scheduler=None, force=False, lesson=No
     report.write_report(out)
     errors = [r for r in results if r["status"] == "error"]
     return {"graded": len(todo), "results": results, "problems": problems, "out": out, "errors": errors,
-            "todo": todo, "waiting": waiting}
+            "todo": todo, "waiting": waiting, "language": gradebook.class_language(results)}
+
+
+def _grade_todo(todo, editions, out, seed, limits, sandboxed, workers, dask_scheduler, stream, hidden):
+    """Grade the submissions ``todo`` side by side, each result written in ``out/results``."""
+    if todo:
+        preflight.run(_scratch(out), limits.memory_gb, sandboxed, hidden)
+        with tempfile.TemporaryDirectory(prefix="templates-", dir=_scratch(out)) as folder:
+            templates = prepare_templates({(s.lesson, editions[s.path]) for s in todo}, folder)
+            workers = workers or os.cpu_count() or 1
+            # Kernels running side by side share the cores instead of each using them all.
+            threads = max(1, (os.cpu_count() or 1) // min(workers, len(todo)))
+            tasks = [make_task(s, editions[s.path], out, templates, seed, limits, hidden, threads, sandboxed)
+                     for s in todo]
+            _run_all(tasks, workers, dask_scheduler, Progress(len(tasks), stream), out)
 
 
 def _as_roster_students(found, problems, people):

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from course.grade_worker import write_json_atomically
-from utils.i18n import _, set_language
+from utils.i18n import _, number, speaking
 
 FILE_NAME = "overrides.json"
 
@@ -110,17 +110,14 @@ BODY = re.compile(r"<body[^>]*>")
 
 def note_html(result):
     """The instructor's note for the overridden cells of ``result``, in the student's language."""
-    set_language(result.get("language"))
-    try:
+    with speaking(result.get("language")):
         heading = _("Your instructor changed these scores:")
         items = "".join(
             "<li>" + html.escape(_("{exercise}: {points} points (the autograder gave {autograded}): {reason}").format(
-                exercise=c["exercise"], points=f"{c['score']:g}", autograded=f"{c['autograded']:g}",
+                exercise=c["exercise"], points=number(c['score']), autograded=number(c['autograded']),
                 reason=c["reason"])) + "</li>" for c in result["overrides"])
         total = html.escape(_("Your score for this lesson is now {score} / {max_score}.").format(
-            score=f"{result['score']:g}", max_score=f"{result['max_score']:g}"))
-    finally:
-        set_language(None)
+            score=number(result['score']), max_score=number(result['max_score'])))
     return (f'<div class="instructor-note" style="border:2px solid #c90;padding:8px 16px;margin:12px">'
             f"<p><strong>{html.escape(heading)}</strong></p><ul>{items}</ul><p>{total}</p>"
             "</div><!-- /instructor-note -->")

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from course import gradebook, html_safety, roster
+from utils.i18n import _, integer, language, number, speaking
 
 FILE_NAME = "report.html"
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.2, 0.2
@@ -65,22 +66,22 @@ class Exercise:
     def discrimination(self):
         """``(correlation, None)``, or ``(None, why it is undefined)``."""
         if len(self.scores) < MIN_FOR_CORRELATION:
-            return None, f"undefined: needs at least {MIN_FOR_CORRELATION} graded submissions"
+            return None, _("undefined: needs at least {count} graded submissions").format(count=MIN_FOR_CORRELATION)
         if len(set(self.scores)) == 1:
-            return None, "undefined: every student scored the same here"
+            return None, _("undefined: every student scored the same here")
         if len(set(self.rest)) == 1:
-            return None, "undefined: the rest of the lesson scored the same for everyone"
+            return None, _("undefined: the rest of the lesson scored the same for everyone")
         return float(np.corrcoef(self.scores, self.rest)[0, 1]), None
 
     def flags(self):
         flags = []
         if self.difficulty is not None and self.difficulty > EASY:
-            flags.append(("easy", "too easy: nearly everyone passes"))
+            flags.append(("easy", _("too easy: nearly everyone passes")))
         if self.difficulty is not None and self.difficulty < HARD:
-            flags.append(("hard", "too hard: nearly no one passes"))
-        value, _ = self.discrimination()
+            flags.append(("hard", _("too hard: nearly no one passes")))
+        value = self.discrimination()[0]
         if value is not None and value < LOW_DISCRIMINATION:
-            flags.append(("flat", "does not discriminate: stronger and weaker students score alike"))
+            flags.append(("flat", _("does not discriminate: stronger and weaker students score alike")))
         return flags
 
 
@@ -99,10 +100,10 @@ def item_analysis(results):
         exercises = {}
         for name in names:
             cells = [(next((c for c in r["cells"] if c["exercise"] == name), None), r["score"]) for r in subs]
-            maximum = max(c["max"] for c, _ in cells if c)
-            scores = [c["score"] if c else 0.0 for c, _ in cells]
-            exercises[name] = Exercise(name, maximum, scores, [total - s for (_, total), s in zip(cells, scores)])
-        for _, exercise, failed, _, reasons in gradebook.failure_summary(subs):
+            maximum = max(cell["max"] for cell, total in cells if cell)
+            scores = [cell["score"] if cell else 0.0 for cell, total in cells]
+            exercises[name] = Exercise(name, maximum, scores, [total - s for (cell, total), s in zip(cells, scores)])
+        for _lesson, exercise, failed, _graded, reasons in gradebook.failure_summary(subs):
             exercises[exercise].failed, exercises[exercise].reasons = failed, reasons
         lessons[lesson] = list(exercises.values())
     return lessons
@@ -114,7 +115,7 @@ def histogram(totals, max_score):
     width = 1 if top <= 20 else int(np.ceil((top + 1) / 12))
     starts = list(range(0, top + 1, width))
     labels = [f"{s}" if width == 1 else f"{s}–{min(s + width - 1, top)}" for s in starts]
-    counts, _ = np.histogram(totals, bins=[s - 0.5 for s in starts] + [starts[-1] + width - 0.5])
+    counts = np.histogram(totals, bins=[s - 0.5 for s in starts] + [starts[-1] + width - 0.5])[0]
     return labels, [int(c) for c in counts]
 
 
@@ -140,44 +141,48 @@ def lesson_figure(totals, max_score, exercises):
     left.bar(range(len(counts)), counts, color="#4c72b0", width=0.85)
     crowded = len(labels) > 12 or "–" in labels[0]
     left.set_xticks(range(len(counts)), labels, rotation=45 if crowded else 0, ha="right" if crowded else "center")
-    left.set_xlabel(f"total points (out of {max_score:g})")
-    left.set_ylabel("submissions")
-    left.set_title("Totals of the graded submissions")
+    left.set_xlabel(_("total points (out of {max_score})").format(max_score=number(max_score)))
+    left.set_ylabel(_("submissions"))
+    left.set_title(_("Totals of the graded submissions"))
     left.yaxis.get_major_locator().set_params(integer=True)
 
     names = [e.name for e in exercises]
     y = np.arange(len(names))
     difficulty = [e.difficulty or 0.0 for e in exercises]
     discrimination = [e.discrimination()[0] for e in exercises]
-    right.barh(y - 0.2, difficulty, height=0.38, color="#4c72b0", label="difficulty (mean / max)")
+    right.barh(y - 0.2, difficulty, height=0.38, color="#4c72b0", label=_("difficulty (mean / max)"))
     right.barh(y + 0.2, [d or 0.0 for d in discrimination], height=0.38, color="#dd8452",
-               label="discrimination (r with rest)")
+               label=_("discrimination (r with rest)"))
     for i, d in enumerate(discrimination):
         if d is None:
-            right.text(0.02, i + 0.2, "undefined", va="center", fontsize=8, color="#555")
+            right.text(0.02, i + 0.2, _("undefined"), va="center", fontsize=8, color="#555")
     right.axvline(HARD, color="#888", linestyle=":", linewidth=1)
     right.axvline(EASY, color="#888", linestyle=":", linewidth=1)
     right.axvline(0, color="black", linewidth=0.6)
     right.set_yticks(y, names)
     right.invert_yaxis()
     right.set_xlim(min(-0.2, min((d for d in discrimination if d is not None), default=0) - 0.05), 1.05)
-    right.set_title(f"Item analysis (dotted: {HARD:g} and {EASY:g})")
+    right.set_title(_("Item analysis (dotted: {hard} and {easy})").format(hard=number(HARD), easy=number(EASY)))
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8, frameon=False)
     fig.tight_layout()
-    alt = (f"Histogram of the totals of {len(totals)} graded submissions out of {max_score:g} points: "
-           + ", ".join(f"{label} points: {count}" for label, count in zip(labels, counts))
-           + ". Difficulty and discrimination per exercise: "
-           + ", ".join(f"{e.name} {_ratio(e.difficulty)} and {_ratio(d)}" for e, d in zip(exercises, discrimination))
+    alt = (_("Histogram of the totals of {count} graded submissions out of {max_score} points: ").format(
+               count=integer(len(totals)), max_score=number(max_score))
+           + "; ".join(_("{label} points: {count}").format(label=label, count=integer(count))
+                       for label, count in zip(labels, counts))
+           + ". " + _("Difficulty and discrimination per exercise: ")
+           + "; ".join(_("{exercise} {difficulty} and {discrimination}").format(
+               exercise=e.name, difficulty=_ratio(e.difficulty), discrimination=_ratio(d))
+               for e, d in zip(exercises, discrimination))
            + ".")
     return _png(fig), alt
 
 
 def _ratio(value):
-    return "undefined" if value is None else f"{value:.2f}"
+    return _("undefined") if value is None else number(value, 2)
 
 
 def _pct(share):
-    return f"{100 * share:.0f} %"
+    return f"{number(100 * share, 0)} %"
 
 
 def _e(text):
@@ -220,33 +225,36 @@ def _lesson_section(lesson, subs, exercises):
     image, alt = lesson_figure(totals, max_score, exercises)
     seconds = [r.get("seconds", 0.0) for r in subs]
     slowest = max(subs, key=lambda r: r.get("seconds", 0.0))
-    stats = {"graded": len(subs), "mean": f"{statistics.fmean(totals):.2f}",
-             "median": f"{statistics.median(totals):g}", "lowest": f"{min(totals):g}",
-             "highest": f"{max(totals):g}", "out of": f"{max_score:g}",
-             "median grading time": f"{statistics.median(seconds):.0f} s",
-             "slowest": f"{slowest.get('seconds', 0.0):.0f} s ({slowest['student']})"}
+    stats = [("graded", _("graded"), integer(len(subs))), ("mean", _("mean"), number(statistics.fmean(totals), 2)),
+             ("median", _("median"), number(statistics.median(totals))), ("lowest", _("lowest"), number(min(totals))),
+             ("highest", _("highest"), number(max(totals))), ("out of", _("out of"), number(max_score)),
+             ("median grading time", _("median grading time"), f"{integer(statistics.median(seconds))} s"),
+             ("slowest", _("slowest"), f"{integer(slowest.get('seconds', 0.0))} s ({slowest['student']})")]
     parts = [f'<h2 id="lesson-{_e(lesson)}">{_e(lesson)}</h2>', f'<dl class="stats" data-lesson="{_e(lesson)}">']
-    parts += [f'<div><dt>{_e(k)}</dt><dd data-key="{_e(k)}">{_e(v)}</dd></div>' for k, v in stats.items()]
+    parts += [f'<div><dt>{_e(label)}</dt><dd data-key="{_e(key)}">{_e(value)}</dd></div>'
+              for key, label, value in stats]
     parts.append("</dl>")
     parts.append(f'<img src="data:image/png;base64,{image}" alt="{_e(alt)}" title="{_e(alt)}">')
     rows = []
     for e in exercises:
         value, why = e.discrimination()
         flags = " ".join(f'<span class="flag {kind}">{_e(text)}</span>' for kind, text in e.flags())
-        disc = f"{value:.2f}" if value is not None else f'<span class="muted">{_e(why)}</span>'
+        disc = number(value, 2) if value is not None else f'<span class="muted">{_e(why)}</span>'
         rows.append(f'<tr data-exercise="{_e(e.name)}"><td><code>{_e(e.name)}</code></td>'
-                    f'<td class="num" data-key="max">{e.max:g}</td><td class="num" data-key="mean">{e.mean:.2f}</td>'
+                    f'<td class="num" data-key="max">{number(e.max)}</td>'
+                    f'<td class="num" data-key="mean">{number(e.mean, 2)}</td>'
                     f'<td class="num" data-key="full">{_pct(e.full_share)}</td>'
                     f'<td class="num" data-key="zero">{_pct(e.zero_share)}</td>'
                     f'<td class="num" data-key="difficulty">{_ratio(e.difficulty)}</td>'
                     f'<td data-key="discrimination">{disc}</td><td>{flags}</td></tr>')
-    parts.append(_table(["Exercise", "Points", "Mean", "Full marks", "Zero", "Difficulty", "Discrimination", "Flags"],
-                        rows, numeric={1, 2, 3, 4, 5}))
+    parts.append(_table([_("Exercise"), _("Points"), _("Mean"), _("Full marks"), _("Zero"), _("Difficulty"),
+                         _("Discrimination"), _("Flags")], rows, numeric={1, 2, 3, 4, 5}))
     failing = [e for e in exercises if e.failed]
     if failing:
-        parts.append("<h3>What the class got wrong (commonest messages)</h3>")
+        parts.append(f"<h3>{_e(_('What the class got wrong (commonest messages)'))}</h3>")
         for e in failing:
-            parts.append(f"<p><code>{_e(e.name)}</code>: {e.failed} of {len(e.scores)} lost points</p>"
+            lost = _("{failed} of {graded} lost points").format(failed=integer(e.failed), graded=integer(len(e.scores)))
+            parts.append(f"<p><code>{_e(e.name)}</code>: {_e(lost)}</p>"
                          '<ul class="reasons">'
                          + "".join(f'<li data-count="{n}"><b>{n} ×</b> {_e(reason)}</li>' for reason, n in e.reasons)
                          + "</ul>")
@@ -262,7 +270,12 @@ def _copies(out):
 
 
 def render(results, out, people=None):
-    """The report's HTML for ``results``; ``people`` is the roster (or None)."""
+    """The report's HTML for ``results``, in the language of their edition; ``people`` is the roster (or None)."""
+    with speaking(gradebook.class_language(results)):
+        return _page(results, out, people)
+
+
+def _page(results, out, people):
     analysis = item_analysis(results)
     not_graded = sorted((r for r in results if r["status"] != "graded"), key=lambda r: (r["lesson"], r["student"]))
     absent = roster.missing(people, results) if people else []
@@ -271,86 +284,96 @@ def render(results, out, people=None):
     students = ({r["student"] for r in strangers} | set(people)) if people else {r["student"] for r in results}
     attention = []
     if not_graded:
-        attention.append(f'<li><a href="#not-graded">{len(not_graded)} submission(s) could not be graded</a></li>')
+        attention.append(("not-graded", _("{count} submission(s) could not be graded"), len(not_graded)))
     if absent:
-        attention.append(f'<li><a href="#missing">{len(absent)} lesson submission(s) missing</a> '
-                         "from roster students</li>")
+        attention.append(("missing", _("{count} lesson submission(s) missing from roster students"), len(absent)))
     if strangers:
-        attention.append(f'<li><a href="#missing">{len(strangers)} submission(s) from students not on the '
-                         "roster</a></li>")
+        attention.append(("missing", _("{count} submission(s) from students not on the roster"), len(strangers)))
     if copies:
-        attention.append(f'<li><a href="#copies">{len(copies)} pair(s) of submissions look copied</a></li>')
+        attention.append(("copies", _("{count} pair(s) of submissions look copied"), len(copies)))
+    counts = [("students", _("students"), len(students)), ("submissions", _("submissions"), len(results)),
+              ("graded", _("graded"), len(graded(results))), ("not graded", _("not graded"), len(not_graded))]
+    counts += [("roster", _("on the roster"), len(people))] if people else []
+    files = ['<a href="gradebook.csv">gradebook.csv</a>', '<a href="summary.md">summary.md</a>',
+             '<a href="feedback/">feedback/</a>'] + (['<a href="similarity/index.html">similarity/</a>']
+                                                     if copies is not None else [])
+    everything = (_("Every submission was graded, every roster student handed in every lesson.") if people
+                  else _("Every submission was graded."))
+    written = _("{folder}, written {time}.").format(folder=Path(out).resolve(), time=f"{datetime.now():%Y-%m-%d %H:%M}")
+    explanation = _("Difficulty is the mean score over the maximum; discrimination is the correlation of the "
+                    "exercise's score with the rest of the lesson's score. Flags: too easy above {easy}, too hard "
+                    "below {hard}, not discriminating below {low}. Only graded submissions count here.").format(
+        easy=number(EASY), hard=number(HARD), low=number(LOW_DISCRIMINATION))
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{language().replace("_", "-")}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Class report: {_e(Path(out).name)}</title><style>{CSS}</style></head><body>",
-        "<h1>Class report</h1>",
-        f'<p class="muted">{_e(Path(out).resolve())}, written {datetime.now():%Y-%m-%d %H:%M}. '
-        'Files: <a href="gradebook.csv">gradebook.csv</a>, <a href="summary.md">summary.md</a>, '
-        '<a href="feedback/">feedback/</a>'
-        + (', <a href="similarity/index.html">similarity/</a>' if copies is not None else "") + ".</p>",
-        f'<dl class="stats"><div><dt>students</dt><dd data-key="students">{len(students)}</dd></div>'
-        f'<div><dt>submissions</dt><dd data-key="submissions">{len(results)}</dd></div>'
-        f'<div><dt>graded</dt><dd data-key="graded">{len(graded(results))}</dd></div>'
-        f'<div><dt>not graded</dt><dd data-key="not graded">{len(not_graded)}</dd></div>'
-        + (f'<div><dt>on the roster</dt><dd data-key="roster">{len(people)}</dd></div>' if people else "")
-        + "</dl>",
-        f'<div class="attention"><b>Needs your attention</b><ul>{"".join(attention)}</ul></div>' if attention
-        else '<div class="ok">Every submission was graded'
-             + (", every roster student handed in every lesson" if people else "") + ".</div>",
-        "<p>Lessons: " + ", ".join(f'<a href="#lesson-{_e(l)}">{_e(l)}</a>' for l in analysis) + "</p>",
-        f'<p class="muted">Difficulty is the mean score over the maximum; discrimination is the correlation of '
-        f"the exercise's score with the rest of the lesson's score. Flags: too easy above {EASY:g}, too hard below "
-        f"{HARD:g}, not discriminating below {LOW_DISCRIMINATION:g}. Only graded submissions count here.</p>",
+        f"<title>{_e(_('Class report: {folder}').format(folder=Path(out).name))}</title><style>{CSS}</style></head>"
+        "<body>",
+        f"<h1>{_e(_('Class report'))}</h1>",
+        f'<p class="muted">{_e(written)} {_e(_("Files:"))} {", ".join(files)}.</p>',
+        '<dl class="stats">' + "".join(f'<div><dt>{_e(label)}</dt><dd data-key="{key}">{integer(count)}</dd></div>'
+                                       for key, label, count in counts) + "</dl>",
+        f'<div class="attention"><b>{_e(_("Needs your attention"))}</b><ul>'
+        + "".join(f'<li><a href="#{anchor}">{_e(text.format(count=integer(count)))}</a></li>'
+                  for anchor, text, count in attention) + "</ul></div>" if attention
+        else f'<div class="ok">{_e(everything)}</div>',
+        f"<p>{_e(_('Lessons:'))} " + ", ".join(f'<a href="#lesson-{_e(lesson)}">{_e(lesson)}</a>' for lesson in analysis)
+        + "</p>",
+        f'<p class="muted">{_e(explanation)}</p>',
     ]
     for lesson, exercises in analysis.items():
         parts.append(_lesson_section(lesson, [r for r in graded(results) if r["lesson"] == lesson], exercises))
 
-    parts.append('<h2 id="not-graded">Submissions that could not be graded</h2>')
+    parts.append(f'<h2 id="not-graded">{_e(_("Submissions that could not be graded"))}</h2>')
     if not_graded:
-        parts.append(_table(["Student", "Lesson", "File", "Status", "Why"], [
+        parts.append(_table([_("Student"), _("Lesson"), _("File"), _("Status"), _("Why")], [
             f'<tr data-student="{_e(r["student"])}" data-lesson="{_e(r["lesson"])}"><td>{_e(r["student"])}</td>'
-            f'<td>{_e(r["lesson"])}</td><td>{_e(r.get("source_name", ""))}</td><td>{_e(r["status"])}</td>'
-            f'<td>{_e(r["message"])}</td></tr>' for r in not_graded]))
+            f'<td>{_e(r["lesson"])}</td><td>{_e(r.get("source_name", ""))}</td>'
+            f'<td>{_e(gradebook.status_word(r["status"]))}</td><td>{_e(r["message"])}</td></tr>' for r in not_graded]))
     else:
-        parts.append("<p>None.</p>")
+        parts.append(_paragraph(_("None.")))
 
-    parts.append('<h2 id="missing">Missing work</h2>')
+    parts.append(f'<h2 id="missing">{_e(_("Missing work"))}</h2>')
     if people is None:
-        parts.append("<p>No roster was given, so nobody can be missing: pass <code>--roster roster.csv</code> "
-                     "(columns student id, name, email, lms id) to <code>grade</code> or <code>report</code>.</p>")
+        parts.append(_paragraph(_("No roster was given, so nobody can be missing: pass --roster roster.csv "
+                                  "(columns student id, name, email, lms id) to grade or report.")))
     else:
         if absent:
-            parts.append(_table(["Lesson", "Student id", "Name", "Email"], [
+            parts.append(_table([_("Lesson"), _("Student id"), _("Name"), _("Email")], [
                 f'<tr data-missing="{_e(p.student)}" data-lesson="{_e(lesson)}"><td>{_e(lesson)}</td>'
                 f"<td>{_e(p.student)}</td><td>{_e(p.name)}</td><td>{_e(p.email)}</td></tr>" for lesson, p in absent]))
         else:
-            parts.append("<p>Every roster student handed in every lesson.</p>")
+            parts.append(_paragraph(_("Every roster student handed in every lesson.")))
         if strangers:
-            parts.append("<h3>Submissions from students not on the roster</h3><p>They are graded but exported "
-                         "nowhere: fix the file name or add the student to the roster.</p>")
-            parts.append(_table(["Student id", "Lesson", "File"], [
+            parts.append(f"<h3>{_e(_('Submissions from students not on the roster'))}</h3>" + _paragraph(
+                _("They are graded but exported nowhere: fix the file name or add the student to the roster.")))
+            parts.append(_table([_("Student id"), _("Lesson"), _("File")], [
                 f'<tr data-stranger="{_e(r["student"])}"><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td>'
                 f'<td>{_e(r.get("source_name", ""))}</td></tr>' for r in strangers]))
 
     if copies is not None:
-        parts.append('<h2 id="copies">Possible copies</h2>')
+        parts.append(f'<h2 id="copies">{_e(_("Possible copies"))}</h2>')
         if copies:
-            parts.append(_table(["Lesson", "Students", "Shared code", "Side by side"], [
+            parts.append(_table([_("Lesson"), _("Students"), _("Shared code"), _("Side by side")], [
                 f'<tr data-pair="{_e(p["a"])}|{_e(p["b"])}"><td>{_e(p["lesson"])}</td>'
-                f'<td>{_e(p["a"])} and {_e(p["b"])}</td><td class="num">{_pct(p["score"])}</td>'
-                f'<td><a href="similarity/{_e(p["page"])}">compare</a></td></tr>' for p in copies], numeric={2}))
+                f'<td>{_e(_("{a} and {b}").format(a=p["a"], b=p["b"]))}</td><td class="num">{_pct(p["score"])}</td>'
+                f'<td><a href="similarity/{_e(p["page"])}">{_e(_("compare"))}</a></td></tr>' for p in copies],
+                numeric={2}))
         else:
-            parts.append("<p>No pair of submissions shares enough answer code to be flagged.</p>")
+            parts.append(_paragraph(_("No pair of submissions shares enough answer code to be flagged.")))
 
     timed = sorted(results, key=lambda r: -r.get("seconds", 0.0))
-    parts.append(f'<h2 id="time">Grading time</h2><details><summary>Every submission, slowest first '
-                 f'({len(timed)})</summary>')
-    parts.append(_table(["Student", "Lesson", "Status", "Seconds"], [
-        f'<tr><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td><td>{_e(r["status"])}</td>'
-        f'<td class="num">{r.get("seconds", 0.0):.1f}</td></tr>' for r in timed], numeric={3}))
+    parts.append(f'<h2 id="time">{_e(_("Grading time"))}</h2><details><summary>'
+                 f'{_e(_("Every submission, slowest first ({count})").format(count=integer(len(timed))))}</summary>')
+    parts.append(_table([_("Student"), _("Lesson"), _("Status"), _("Seconds")], [
+        f'<tr><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td><td>{_e(gradebook.status_word(r["status"]))}</td>'
+        f'<td class="num">{number(r.get("seconds", 0.0), 1)}</td></tr>' for r in timed], numeric={3}))
     parts.append("</details></body></html>")
     return html_safety.with_policy("\n".join(parts) + "\n")
+
+
+def _paragraph(text):
+    return f"<p>{_e(text)}</p>"
 
 
 def write_report(out, roster_path=None):

@@ -36,6 +36,13 @@ def recognise(nb, lesson):
     return declared(nb) or best_match(nb, lesson)
 
 
+def shared(editions):
+    """The edition all of ``editions`` are, or English when they mix (or there are none): the language the
+    grader speaks to a class, and to a student grading their own work."""
+    found = set(editions)
+    return found.pop() if len(found) == 1 else ENGLISH
+
+
 def of_file(path, lesson):
     """The edition of the submission in ``path``; English for a file that is no notebook (it is
     rejected, and the rejection cannot know whom it speaks to)."""

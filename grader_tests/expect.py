@@ -6,11 +6,14 @@ is made); ``what`` and ``hint`` come already translated from the judge.
 import numpy as np
 
 from grader_tests.exercise import LAYER_BASE, CheckFailed, from_json_evidence
-from utils.i18n import _
+from utils.i18n import _, decimal_mark, number, significant
 
 
 def _fmt(array):
-    return np.array2string(np.asarray(array), precision=4, threshold=8, max_line_width=10_000, separator=", ")
+    """``array`` as the student's language writes numbers; "; " between them where "," is the decimal mark."""
+    return np.array2string(np.asarray(array), threshold=8, max_line_width=10_000,
+                           separator="; " if decimal_mark() == "," else ", ",
+                           formatter={"float_kind": lambda value: number(significant(value, 4))})
 
 
 def failure(title, sentence, hint=""):
@@ -42,7 +45,8 @@ def close(title, what, got, expected, hint="", atol=1e-5, rtol=1e-4):
     bad = ~np.isclose(got, expected, atol=atol, rtol=rtol)
     if bad.any():
         first = np.unravel_index(np.argmax(bad), bad.shape)
-        values = {"what": what, "expected": f"{expected[first]:.6g}", "got": f"{got[first]:.6g}",
+        values = {"what": what, "expected": number(significant(expected[first], 6)),
+                  "got": number(significant(got[first], 6)),
                   "count": int(bad.sum()), "size": bad.size, "index": tuple(int(i) for i in first)}
         sentence = (_("a wrong value at index {index} in {what}: expected {expected}, got {got} "
                       "({count} of {size} values differ).") if got.ndim else
@@ -54,7 +58,7 @@ def at_least(title, what, got, minimum, hint=""):
     got = float(np.asarray(got))
     if not got >= minimum:
         raise failure(title, _("{what} should be at least {minimum}, got {got}.").format(
-            what=what, minimum=f"{minimum:g}", got=f"{got:.4f}"), hint)
+            what=what, minimum=number(minimum), got=number(got, 4)), hint)
 
 
 def trained_accuracy_at_least(title, predict, minimum):

@@ -14,7 +14,7 @@ from grader_tests import expect
 from grader_tests.exercise import Exercise, config_evidence, json_evidence
 from grader_tests import lesson02_layers
 from grader_tests.upstream import borrowed, with_pieces
-from utils.i18n import N_, _
+from utils.i18n import N_, _, number, significant
 
 
 def _numpy(value):
@@ -103,7 +103,8 @@ class SimpleDense(Exercise):
         if not (np.ptp(kernel) > 0 and np.abs(kernel).max() <= limit * (1 + 1e-6)):
             self.fail(_("the kernel right after build should be random values within ±{limit} (Glorot "
                         "uniform for shape {shape}), got values from {low} to {high}.").format(
-                limit=f"{limit:.4f}", shape=kernel.shape, low=f"{kernel.min():.4g}", high=f"{kernel.max():.4g}")
+                limit=number(limit, 4), shape=kernel.shape,
+                low=number(significant(kernel.min(), 4)), high=number(significant(kernel.max(), 4)))
                 + f" {hint}")
 
 

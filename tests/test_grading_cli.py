@@ -64,14 +64,14 @@ def test_self_study_grades_a_changed_notebook_again_and_always_shows_the_score(t
 
     assert cli.main(args) == 0
     unchanged = capsys.readouterr().out
-    assert "1 already graded, 0 to grade" in unchanged and "2/10" in unchanged
+    assert "already graded: 1, to grade: 0" in unchanged and "2/10" in unchanged
 
     nb = classroom.blank(LESSON)
     nb.cells[0].source += "\n\nMy notes."
     notebook_format.write(nb, mine)
     assert cli.main(args) == 0
     changed = capsys.readouterr().out
-    assert "0 already graded, 1 to grade" in changed and "2/10" in changed
+    assert "already graded: 0, to grade: 1" in changed and "2/10" in changed
     assert "square_model: 2 points (the autograder gave 0): ok" in (
         tmp_path / "grade" / "feedback" / "me" / f"{LESSON}.html").read_text()
 

@@ -98,7 +98,7 @@ def test_a_file_that_is_no_notebook_is_english(tmp_path):
 
 
 def test_the_feedback_page_s_own_words_are_translated():
-    page = ('<head></head><h4>01_lambda_layers (Score: 8.0 / 10.0)</h4><li><a href="#test_a">Test cell</a> '
+    page = ('<html><head></head><body><h4>01_lambda_layers (Score: 8.5 / 10.0)</h4><li><a href="#test_a">Test cell</a> '
             '(Score: 2.0 / 2.0)</li><span class="nbgrader-label">Student\'s answer</span>'
             '<span class="pull-right">\n      Score: 0.0 / 2.0 <a href="#top">(Top)</a>\n  </span>'
             '<li><a href="#comment-a">Comment</a></li><pre>print("Score: 3")</pre>')
@@ -108,6 +108,7 @@ def test_the_feedback_page_s_own_words_are_translated():
     finally:
         set_language(None)
     assert finished.count("Pontuação:") == 3 and "Sua resposta" in finished and "(topo)" in finished
+    assert "(Pontuação: 8,5 / 10)" in finished and "Pontuação: 0 / 2 " in finished  # numbers as pt-BR writes them
     assert '<a href="#comment-a">Comentário</a>' in finished
     assert 'print("Score: 3")' in finished  # what the notebook printed stays as it was
     assert "Exercício 1 · um quadrado</a>" in finished

@@ -62,7 +62,7 @@ def test_the_histogram_counts_the_gradebook_totals(graded_class):
     section = page[page.index(f'id="lesson-{LESSON}"'):page.index(f'id="lesson-{OTHER}"')]
     image, alt = re.search(r'<img src="data:image/png;base64,([^"]+)" alt="([^"]+)"', section).groups()
     for points in range(sum(MAX.values()) + 1):
-        assert f"{points} points: {totals.count(points)}," in alt or f"{points} points: {totals.count(points)}." in alt
+        assert f"{points} points: {totals.count(points)};" in alt or f"{points} points: {totals.count(points)}." in alt
     pixels = matplotlib.image.imread(io.BytesIO(base64.b64decode(image)), format="png")
     assert pixels.shape[1] >= 900 and pixels[..., :3].std() > 0.05  # a wide picture with something drawn
 

@@ -20,6 +20,7 @@ A message with values is looked up with named fields and filled afterwards,
 ``_("the output for an input of shape {shape}").format(shape=x.shape)``: an
 f-string would be filled before the lookup and never found.
 """
+import contextlib
 import functools
 import gettext
 import json
@@ -40,6 +41,17 @@ def set_language(code):
     """Use ``code`` ("pt_BR", "pt-BR", "en", ...) from now on in this thread; None goes back to
     ``COURSE_LANGUAGE``."""
     _chosen.code = code
+
+
+@contextlib.contextmanager
+def speaking(code):
+    """Messages in ``code`` inside the ``with`` block, in this thread; the language chosen before, after it."""
+    before = getattr(_chosen, "code", None)
+    set_language(code)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def language():
@@ -88,8 +100,18 @@ def number(value, digits=None):
     if digits is None:
         digits = len(_shortest_decimal(value).partition(".")[2])
     text = f"{float(value):,.{digits}f}"
-    thousands, decimal = NUMBER_MARKS.get(language(), NUMBER_MARKS[ENGLISH])
-    return text.translate(str.maketrans({",": thousands, ".": decimal}))
+    thousands = NUMBER_MARKS.get(language(), NUMBER_MARKS[ENGLISH])[0]
+    return text.translate(str.maketrans({",": thousands, ".": decimal_mark()}))
+
+
+def significant(value, digits):
+    """``value`` rounded to ``digits`` significant digits, without float noise (0.8200000000000001 is 0.82)."""
+    return float(f"{float(value):.{digits}g}")
+
+
+def decimal_mark():
+    """The current language's decimal mark: "." in English, "," in pt_BR."""
+    return NUMBER_MARKS.get(language(), NUMBER_MARKS[ENGLISH])[1]
 
 
 def _shortest_decimal(value):

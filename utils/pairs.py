@@ -6,7 +6,7 @@ The graded pieces of the lesson (making class indices and pairs, predicting
 import matplotlib.pyplot as plt
 import numpy as np
 
-from utils.i18n import _
+from utils.i18n import _, number
 
 RIGHT, WRONG = "#1a7f37", "#cf222e"
 
@@ -19,7 +19,7 @@ def pair_caption(distance=None, label=None, predicted=None):
     """
     parts = []
     if distance is not None:
-        parts.append(f"d = {float(distance):.2f}")
+        parts.append(f"d = {number(distance, 2)}")
     if predicted is not None:
         parts.append(_("same") if int(predicted) == 1 else _("different"))
     elif label is not None:
@@ -78,7 +78,7 @@ def plot_distance_histograms(distances, labels, threshold=None, bins=60, title=N
     ax.hist(distances[labels == 0], bins=edges, alpha=0.6, color="#bf8700", label=_("different classes (label 0)"))
     if threshold is not None:
         ax.axvline(threshold, color="black", linestyle="--",
-                   label=_("threshold {threshold}").format(threshold=f"{threshold:g}"))
+                   label=_("threshold {threshold}").format(threshold=number(threshold)))
     ax.set_xlabel(_("distance between the two embeddings"))
     ax.set_ylabel(_("pairs"))
     ax.legend()

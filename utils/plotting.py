@@ -3,7 +3,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import Formatter, MaxNLocator
 
-from utils.i18n import N_, _, number
+from utils.i18n import N_, _, number, significant
 
 # The names Keras gives the metrics the lessons plot, as a reader should see them on an axis.
 METRIC_LABELS = {"loss": N_("loss"), "accuracy": N_("accuracy"), "mean_iou": N_("mean IoU"),
@@ -27,18 +27,13 @@ class NumberTicks(Formatter):
         self.each_its_own = each_its_own
 
     def __call__(self, value, position=None):
-        return number(_rounded(value))
+        return number(significant(value, 6))
 
     def format_ticks(self, values):
         if self.each_its_own or not len(values):
             return [self(value) for value in values]
-        digits = max(len(f"{_rounded(value):f}".rstrip("0").partition(".")[2]) for value in values)
-        return [number(_rounded(value), digits) for value in values]
-
-
-def _rounded(value):
-    """A tick value without the float noise of its computation (0.8200000000000001 is 0.82)."""
-    return float(f"{value:.6g}")
+        digits = max(len(f"{significant(value, 6):f}".rstrip("0").partition(".")[2]) for value in values)
+        return [number(significant(value, 6), digits) for value in values]
 
 
 def metric_label(name):

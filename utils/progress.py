@@ -21,7 +21,7 @@ import time
 
 import keras
 
-from utils.i18n import _
+from utils.i18n import _, integer, number
 from utils.runtime import is_quick_run
 
 # Set in a kernel's environment by the front ends that show its output live: a Jupyter server, VS Code.
@@ -59,7 +59,7 @@ class EpochSummary(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        values = "  ".join(f"{name} {logs[name]:.4f}" for name in self.names if name in logs)
+        values = "  ".join(f"{name} {number(logs[name], 4)}" for name in self.names if name in logs)
         seconds = time.monotonic() - self.started
         print(_("epoch {epoch}/{epochs} - {seconds}s - {values}").format(
-            epoch=f"{epoch + 1:>2}", epochs=self.params.get("epochs", "?"), seconds=f"{seconds:.0f}", values=values))
+            epoch=f"{epoch + 1:>2}", epochs=self.params.get("epochs", "?"), seconds=integer(seconds), values=values))

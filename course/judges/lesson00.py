@@ -4,7 +4,7 @@ import numpy as np
 from grader_tests import expect
 from grader_tests.numpy_ops import softmax
 from grader_tests import lesson00 as probes
-from utils.i18n import _
+from utils.i18n import _, number
 
 
 EPSILON = 1e-7  # keras.config.epsilon(): Keras clips probabilities to [EPSILON, 1 - EPSILON]
@@ -18,7 +18,7 @@ def sgd_steps(weight, bias, x, y, learning_rate, steps=2):
     w, b = float(weight), float(bias)
     x, y = x.astype(np.float64).ravel(), y.astype(np.float64).ravel()
     path = []
-    for _ in range(steps):
+    for _step in range(steps):
         error = w * x + b - y
         w, b = w - learning_rate * 2 * np.mean(error * x), b - learning_rate * 2 * np.mean(error)
         path.append((w, b))
@@ -94,7 +94,7 @@ class LineModel(probes.LineModel):
                      evidence["default_learning_rate"], 0.1,
                      _("Keep the default of the given signature, learning_rate=0.1, and pass it to SGD."))
         hint = _("Compile with keras.optimizers.SGD(learning_rate=learning_rate) (here {learning_rate}, "
-                 "no momentum) and loss='mse'.").format(learning_rate=f"{inputs['learning_rate']:.3f}")
+                 "no momentum) and loss='mse'.").format(learning_rate=number(inputs['learning_rate'], 3))
         for step in (1, 2):
             expect.close(self.title, _("[weight, bias] after {step} training step(s) on a new batch").format(step=step),
                          evidence[f"step{step}"], path[step - 1], hint, atol=1e-5, rtol=1e-4)

@@ -7,7 +7,7 @@ from grader_tests.exercise import from_json_evidence
 from grader_tests.numpy_ops import softmax
 from grader_tests import lesson04 as probes
 from grader_tests.lesson04 import DETECTOR_SHAPES, _relu, _sigmoid
-from utils.i18n import _, integer
+from utils.i18n import _, integer, number, significant
 
 
 def _shapes_list(flat):
@@ -146,7 +146,8 @@ class CompileDetector(probes.CompileDetector):
             self.fail(_("with box_weight={weight} the loss should be crossentropy + {weight} x MSE = "
                         "{wanted}, got {got}, the unweighted sum. "
                         "Pass loss_weights={{'class': 1.0, 'box': box_weight}} to compile.").format(
-                weight=f"{weight:.3g}", wanted=f"{crossentropy + weight * squared_error:.5g}", got=f"{got:.5g}"))
+                weight=f"{weight:.3g}", wanted=number(significant(crossentropy + weight * squared_error, 5)),
+                got=number(significant(got, 5))))
         expect.close(self.title, _("the 'class_loss' that evaluate reports"), evidence["class_loss"], crossentropy,
                      _("loss={'class': 'sparse_categorical_crossentropy', ...}: the class labels are integers."),
                      atol=1e-4, rtol=1e-3)

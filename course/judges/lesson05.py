@@ -7,7 +7,7 @@ from grader_tests import expect
 from grader_tests.exercise import LOSS_BASE, from_json_evidence
 from grader_tests import lesson05 as probes
 from grader_tests.lesson05 import EPSILON, TRAINING_SCALE
-from utils.i18n import N_, _
+from utils.i18n import N_, _, integer, number, significant
 
 
 ENCODER_PARAMETERS = 133_504
@@ -48,7 +48,8 @@ def wrong_mode(title, what, got, right, other_mode, mode, hint):
     (its :class:`TrainingScale` then gives ``other_mode`` instead of ``right``)."""
     same = lambda a, b: np.isclose(a, b, atol=1e-5, rtol=1e-3)  # noqa: E731
     if np.ndim(got) == 0 and same(got, other_mode) and not same(got, right):
-        raise expect.failure(title, _(WRONG_MODE[mode]).format(what=what, expected=f"{right:.6g}", got=f"{got:.6g}"),
+        raise expect.failure(title, _(WRONG_MODE[mode]).format(what=what, expected=number(significant(right, 6)),
+                                                              got=number(significant(got, 6))),
                              hint)
 
 
@@ -59,7 +60,7 @@ def _weights_of(evidence, prefix, count=4):
 class ClassIndices(probes.ClassIndices):
     def judge(self, inputs, evidence):
         for case, what in (("labels", _("labels of every class")), ("partial", _("labels that miss some classes")),
-                           ("long", _("{count} labels").format(count=f"{self.long_count:,}"))):
+                           ("long", _("{count} labels").format(count=integer(self.long_count)))):
             y = inputs[case]
             expect.equal(self.title, _("the number of index arrays for {labels}").format(labels=what),
                          evidence[f"{case}_count"], 10,
@@ -321,7 +322,7 @@ class TrainStep(probes.TrainStep):
         loss_after = contrastive(labels, np_distances(pairs[:, 0], pairs[:, 1], after, training=True), self.margin)
         expect.equal(self.title, _("one step lowers the loss on its batch"), bool(loss_after < loss_before), True,
                      _("The loss went from {before} to {after}: step down the gradient.").format(
-                         before=f"{loss_before:.6f}", after=f"{loss_after:.6f}"))
+                         before=number(loss_before, 6), after=number(loss_after, 6)))
 
 
 class Evaluate(probes.Evaluate):
@@ -360,9 +361,9 @@ class Evaluate(probes.Evaluate):
         distances = np_distances(pairs[:, 0], pairs[:, 1], inputs["weights"])
         chunks = _("Every pair counts the same: take the loss and the accuracy over all the pairs at once (or "
                    "weigh each chunk by its number of pairs; the last chunk is smaller).")
-        expect.close(self.title, _("the loss from evaluate on {count} pairs").format(count=f"{len(labels):,}"),
+        expect.close(self.title, _("the loss from evaluate on {count} pairs").format(count=integer(len(labels))),
                      evidence["large_loss"], contrastive(labels, distances, self.margin), chunks, atol=1e-5, rtol=1e-3)
-        expect.close(self.title, _("the accuracy from evaluate on {count} pairs").format(count=f"{len(labels):,}"),
+        expect.close(self.title, _("the accuracy from evaluate on {count} pairs").format(count=integer(len(labels))),
                      evidence["large_accuracy"], np.mean((distances <= self.margin / 2) == labels), chunks)
 
 
