@@ -225,7 +225,7 @@ def _lesson_section(lesson, subs, exercises):
     image, alt = lesson_figure(totals, max_score, exercises)
     seconds = [r.get("seconds", 0.0) for r in subs]
     slowest = max(subs, key=lambda r: r.get("seconds", 0.0))
-    stats = [("graded", _("graded"), integer(len(subs))), ("mean", _("mean"), number(statistics.fmean(totals), 2)),
+    stats = [("graded", _("submissions graded"), integer(len(subs))), ("mean", _("mean"), number(statistics.fmean(totals), 2)),
              ("median", _("median"), number(statistics.median(totals))), ("lowest", _("lowest"), number(min(totals))),
              ("highest", _("highest"), number(max(totals))), ("out of", _("out of"), number(max_score)),
              ("median grading time", _("median grading time"), f"{integer(statistics.median(seconds))} s"),
@@ -251,7 +251,7 @@ def _lesson_section(lesson, subs, exercises):
                          _("Discrimination"), _("Flags")], rows, numeric={1, 2, 3, 4, 5}))
     failing = [e for e in exercises if e.failed]
     if failing:
-        parts.append(f"<h3>{_e(_('What the class got wrong (commonest messages)'))}</h3>")
+        parts.append(_element("h3", _("What the class got wrong (commonest messages)")))
         for e in failing:
             lost = _("{failed} of {graded} lost points").format(failed=integer(e.failed), graded=integer(len(e.scores)))
             parts.append(f"<p><code>{_e(e.name)}</code>: {_e(lost)}</p>"
@@ -292,13 +292,15 @@ def _page(results, out, people):
     if copies:
         attention.append(("copies", _("{count} pair(s) of submissions look copied"), len(copies)))
     counts = [("students", _("students"), len(students)), ("submissions", _("submissions"), len(results)),
-              ("graded", _("graded"), len(graded(results))), ("not graded", _("not graded"), len(not_graded))]
+              ("graded", _("submissions graded"), len(graded(results))),
+              ("not graded", _("submissions not graded"), len(not_graded))]
     counts += [("roster", _("on the roster"), len(people))] if people else []
     files = ['<a href="gradebook.csv">gradebook.csv</a>', '<a href="summary.md">summary.md</a>',
              '<a href="feedback/">feedback/</a>'] + (['<a href="similarity/index.html">similarity/</a>']
                                                      if copies is not None else [])
     everything = (_("Every submission was graded, every roster student handed in every lesson.") if people
                   else _("Every submission was graded."))
+    files_label, lessons_label = _("Files:"), _("Lessons:")
     written = _("{folder}, written {time}.").format(folder=Path(out).resolve(), time=f"{datetime.now():%Y-%m-%d %H:%M}")
     explanation = _("Difficulty is the mean score over the maximum; discrimination is the correlation of the "
                     "exercise's score with the rest of the lesson's score. Flags: too easy above {easy}, too hard "
@@ -307,24 +309,23 @@ def _page(results, out, people):
     parts = [
         "<!DOCTYPE html>", f'<html lang="{language().replace("_", "-")}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(_('Class report: {folder}').format(folder=Path(out).name))}</title><style>{CSS}</style></head>"
-        "<body>",
-        f"<h1>{_e(_('Class report'))}</h1>",
-        f'<p class="muted">{_e(written)} {_e(_("Files:"))} {", ".join(files)}.</p>',
+        _element("title", _("Class report: {folder}").format(folder=Path(out).name)) + f"<style>{CSS}</style></head><body>",
+        _element("h1", _("Class report")),
+        f'<p class="muted">{_e(written)} {_e(files_label)} {", ".join(files)}.</p>',
         '<dl class="stats">' + "".join(f'<div><dt>{_e(label)}</dt><dd data-key="{key}">{integer(count)}</dd></div>'
                                        for key, label, count in counts) + "</dl>",
-        f'<div class="attention"><b>{_e(_("Needs your attention"))}</b><ul>'
+        '<div class="attention">' + _element("b", _("Needs your attention")) + "<ul>"
         + "".join(f'<li><a href="#{anchor}">{_e(text.format(count=integer(count)))}</a></li>'
                   for anchor, text, count in attention) + "</ul></div>" if attention
         else f'<div class="ok">{_e(everything)}</div>',
-        f"<p>{_e(_('Lessons:'))} " + ", ".join(f'<a href="#lesson-{_e(lesson)}">{_e(lesson)}</a>' for lesson in analysis)
+        f"<p>{_e(lessons_label)} " + ", ".join(f'<a href="#lesson-{_e(lesson)}">{_e(lesson)}</a>' for lesson in analysis)
         + "</p>",
         f'<p class="muted">{_e(explanation)}</p>',
     ]
     for lesson, exercises in analysis.items():
         parts.append(_lesson_section(lesson, [r for r in graded(results) if r["lesson"] == lesson], exercises))
 
-    parts.append(f'<h2 id="not-graded">{_e(_("Submissions that could not be graded"))}</h2>')
+    parts.append(_element("h2", _("Submissions that could not be graded"), "not-graded"))
     if not_graded:
         parts.append(_table([_("Student"), _("Lesson"), _("File"), _("Status"), _("Why")], [
             f'<tr data-student="{_e(r["student"])}" data-lesson="{_e(r["lesson"])}"><td>{_e(r["student"])}</td>'
@@ -333,7 +334,7 @@ def _page(results, out, people):
     else:
         parts.append(_paragraph(_("None.")))
 
-    parts.append(f'<h2 id="missing">{_e(_("Missing work"))}</h2>')
+    parts.append(_element("h2", _("Missing work"), "missing"))
     if people is None:
         parts.append(_paragraph(_("No roster was given, so nobody can be missing: pass --roster roster.csv "
                                   "(columns student id, name, email, lms id) to grade or report.")))
@@ -345,26 +346,27 @@ def _page(results, out, people):
         else:
             parts.append(_paragraph(_("Every roster student handed in every lesson.")))
         if strangers:
-            parts.append(f"<h3>{_e(_('Submissions from students not on the roster'))}</h3>" + _paragraph(
+            parts.append(_element("h3", _("Submissions from students not on the roster")) + _paragraph(
                 _("They are graded but exported nowhere: fix the file name or add the student to the roster.")))
             parts.append(_table([_("Student id"), _("Lesson"), _("File")], [
                 f'<tr data-stranger="{_e(r["student"])}"><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td>'
                 f'<td>{_e(r.get("source_name", ""))}</td></tr>' for r in strangers]))
 
     if copies is not None:
-        parts.append(f'<h2 id="copies">{_e(_("Possible copies"))}</h2>')
+        parts.append(_element("h2", _("Possible copies"), "copies"))
         if copies:
+            pair, compare = _("{a} and {b}"), _("compare")
             parts.append(_table([_("Lesson"), _("Students"), _("Shared code"), _("Side by side")], [
                 f'<tr data-pair="{_e(p["a"])}|{_e(p["b"])}"><td>{_e(p["lesson"])}</td>'
-                f'<td>{_e(_("{a} and {b}").format(a=p["a"], b=p["b"]))}</td><td class="num">{_pct(p["score"])}</td>'
-                f'<td><a href="similarity/{_e(p["page"])}">{_e(_("compare"))}</a></td></tr>' for p in copies],
+                + _element("td", pair.format(a=p["a"], b=p["b"])) + f'<td class="num">{_pct(p["score"])}</td>'
+                f'<td><a href="similarity/{_e(p["page"])}">{_e(compare)}</a></td></tr>' for p in copies],
                 numeric={2}))
         else:
             parts.append(_paragraph(_("No pair of submissions shares enough answer code to be flagged.")))
 
     timed = sorted(results, key=lambda r: -r.get("seconds", 0.0))
-    parts.append(f'<h2 id="time">{_e(_("Grading time"))}</h2><details><summary>'
-                 f'{_e(_("Every submission, slowest first ({count})").format(count=integer(len(timed))))}</summary>')
+    parts.append(_element("h2", _("Grading time"), "time") + "<details>"
+                 + _element("summary", _("Every submission, slowest first ({count})").format(count=integer(len(timed)))))
     parts.append(_table([_("Student"), _("Lesson"), _("Status"), _("Seconds")], [
         f'<tr><td>{_e(r["student"])}</td><td>{_e(r["lesson"])}</td><td>{_e(gradebook.status_word(r["status"]))}</td>'
         f'<td class="num">{number(r.get("seconds", 0.0), 1)}</td></tr>' for r in timed], numeric={3}))
@@ -373,7 +375,13 @@ def _page(results, out, people):
 
 
 def _paragraph(text):
-    return f"<p>{_e(text)}</p>"
+    return _element("p", text)
+
+
+def _element(tag, text, anchor=None):
+    """``<tag>text</tag>``, the text escaped, with ``id=anchor`` when given."""
+    opening = f'<{tag} id="{anchor}">' if anchor else f"<{tag}>"
+    return f"{opening}{_e(text)}</{tag}>"
 
 
 def write_report(out, roster_path=None):

@@ -101,10 +101,16 @@ class Classifier(Exercise):
     def inputs(self, rng):
         return {"images": rng.integers(0, 256, size=(16, 28, 28), dtype=np.uint8)}
 
-    def probe(self, inputs, classifier):
+    def probe(self, inputs, classifier, make_rescale_layer=None):
+        """The classifier's outputs and weights, and what the student's own rescale layer (exercise 2) makes
+        of each pixel value, so that a wrong rescale costs exercise 2 alone."""
         evidence = {"params": classifier.count_params(), "output": classifier(inputs["images"])}
         for i, weight in enumerate(classifier.weights):
             evidence[f"weight{i}"] = weight
+        try:  # inside the classifier its rescale layer gets float32 pixels, Input's dtype
+            evidence["own_rescale"] = make_rescale_layer()(np.arange(256, dtype="float32")[None, :])[0]
+        except Exception:  # no exercise 2 to use: the judge keeps to the text's /255
+            pass
         return evidence
 
 

@@ -47,6 +47,9 @@ CASES = [
     ("03_add_loss", "mean instead of sum", "total_loss", True),
     # With weights made in call, make_model() cannot run, so nothing trains; exercise 5 keeps its points.
     ("02_custom_layers", "add_weight inside call", "model", False),
+    # The classifier is built with the student's own rescale layer: a wrong one costs exercise 2 alone, as
+    # long as the classifier still learns with it (raw pixels, unscaled, keep it under the accuracy asked).
+    ("01_lambda_layers", "divides by 256", "classifier", True),
 ]
 
 
