@@ -10,10 +10,10 @@ import re
 
 import pytest
 
-from course import feedback, grading, sandbox, submission_edition
+from course import cli, feedback, gradebook, grading, report, roster, sandbox, submission_edition
 from course.exercise_headings import exercise_title
 from tests import classroom, corpus
-from utils.i18n import _, ngettext, set_language
+from utils.i18n import _, ngettext, set_language, speaking
 
 LESSON = "01_lambda_layers"
 PT = "pt_BR"
@@ -190,3 +190,36 @@ def test_the_gradebook_says_each_submission_s_edition(graded):
     assert {s: row[f"{LESSON}:language"] for s, row in rows.items()} == {
         "blank_pt": PT, "mutant_pt": PT, "pasted_pt": PT, "ref_en": "en"}
     assert rows["pasted_pt"][f"{LESSON}:total"] == rows["ref_en"][f"{LESSON}:total"] == "10"
+
+
+# Words of English sentences that a Portuguese one never holds; code, file names and ids aside.
+ENGLISH_WORDS = re.compile(r"\b(the|of|and|graded|submissions?|points|lost|report|class|score|every|could|"
+                           r"slowest|highest|lowest|mean|undefined|already|wrong)\b", re.IGNORECASE)
+
+
+def _visible_text(page):
+    """What a reader of ``page`` sees or hears: its text and its images' alt texts."""
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
+    alts = " ".join(re.findall(r'alt="([^"]*)"', page))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + alts)
+    return re.sub(r"\S*/\S*", " ", text)  # paths and links are no sentences
+
+
+def test_a_pt_br_class_reads_its_report_summary_and_scores_in_portuguese(graded, tmp_path, capsys):
+    results, out = graded
+    portuguese = [r for r in results.values() if r["language"] == PT]
+    assert gradebook.class_language(portuguese) == PT and gradebook.class_language(results.values()) == "en"
+    people = {r["student"]: roster.Person(r["student"], "", "") for r in portuguese}
+    page = _visible_text(report.render(portuguese, out, people))
+    summary = "\n".join(gradebook.write_summary(portuguese, tmp_path / "summary.md"))
+    with speaking(PT):
+        cli.print_scores(portuguese)
+        grading.Progress(1).update({**portuguese[0], "seconds": 12.5})
+    printed = capsys.readouterr().out
+    for text in (page, summary, re.sub(r"\S*/\S*", " ", printed)):
+        assert not ENGLISH_WORDS.search(text), ENGLISH_WORDS.search(text).group(0)
+    assert "Relatório da turma" in page and "O que a turma errou" in summary and "corrigida" in printed
+    blank = next(r for r in portuguese if r["student"] == "blank_pt")
+    assert f"0/{blank['max_score']:g}" in printed and "(corrigida)" in printed
+    mean = re.search(r"média\s+([0-9.,]+)", page).group(1)
+    assert "," in mean and "." not in mean  # 3,33, not 3.33
