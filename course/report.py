@@ -135,6 +135,8 @@ def lesson_figure(totals, max_score, exercises):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from utils.plotting import NumberTicks
+
     labels, counts = histogram(totals, max_score)
     height = min(5.5, max(3.2, 0.4 * len(exercises) + 1.4))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.5, height), gridspec_kw={"width_ratios": [1, 1.15]})
@@ -159,6 +161,7 @@ def lesson_figure(totals, max_score, exercises):
     right.axvline(HARD, color="#888", linestyle=":", linewidth=1)
     right.axvline(EASY, color="#888", linestyle=":", linewidth=1)
     right.axvline(0, color="black", linewidth=0.6)
+    right.xaxis.set_major_formatter(NumberTicks())
     right.set_yticks(y, names)
     right.invert_yaxis()
     right.set_xlim(min(-0.2, min((d for d in discrimination if d is not None), default=0) - 0.05), 1.05)
