@@ -41,13 +41,16 @@ def main():
     parser.add_argument("--survivors", action="store_true", help="list every survivor that is not equivalent")
     args = parser.parse_args()
     known = mutation.equivalents()
-    rows, listed = [], []
+    rows, listed, by_operator = [], [], Counter()
     for lesson in args.lessons:
         start = time.perf_counter()
         outcomes = mutation.run_lesson(lesson, args.exercise, report=_progress(lesson, known))
         seconds = time.perf_counter() - start
         survivors = mutation.survivors(lesson, outcomes)  # the list as it is now: it may be reviewed meanwhile
         listed += [(lesson, o) for o in survivors]
+        for o in outcomes:
+            fate = "killed" if o.killed else "survived" if o in survivors else "equivalent"
+            by_operator[o.mutant.operator, lesson, fate] += 1
         for exercise in dict.fromkeys(o.exercise for o in outcomes):
             mine = [o for o in outcomes if o.exercise == exercise]
             killed = sum(o.killed for o in mine)
@@ -57,14 +60,29 @@ def main():
             rows.append((lesson, exercise, len(mine), killed, equivalent, alive, f"{score:.0%}"))
         print(f"{lesson}: {len(outcomes)} mutants in {seconds:.0f} s", file=sys.stderr, flush=True)
     header = ("lesson", "exercise", "mutants", "killed", "equivalent", "survived", "score")
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+    _print_table(header, rows)
+    print("\nper operator: killed / mutants (equivalent, survived) in each lesson")
+    operators = sorted({operator for operator, _, _ in by_operator})
+    _print_table(("operator", *args.lessons), [
+        (operator, *(_operator_cell(by_operator, operator, lesson) for lesson in args.lessons))
+        for operator in operators])
     per_lesson = Counter(lesson for lesson, _ in listed)
     print("survivors per lesson:", ", ".join(f"{lesson} {per_lesson[lesson]}" for lesson in args.lessons))
     if args.survivors:
         for lesson, outcome in listed:
             print(f"{lesson} | {outcome.exercise} | {outcome.mutant.key}")
+
+
+def _operator_cell(by_operator, operator, lesson):
+    killed, equivalent, survived = (by_operator[operator, lesson, fate] for fate in ("killed", "equivalent", "survived"))
+    made = killed + equivalent + survived
+    return f"{killed}/{made} ({equivalent}, {survived})" if made else "-"
+
+
+def _print_table(header, rows):
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
 
 
 if __name__ == "__main__":
