@@ -199,7 +199,7 @@ ENGLISH_WORDS = re.compile(r"\b(the|of|and|graded|submissions?|points|lost|repor
 
 def _visible_text(page):
     """What a reader of ``page`` sees or hears: its text and its images' alt texts."""
-    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
+    page = re.sub(r"<(style|script)\b[^>]*>.*?</\1>", "", page, flags=re.DOTALL)
     alts = " ".join(re.findall(r'alt="([^"]*)"', page))
     text = html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + alts)
     return re.sub(r"\S*/\S*", " ", text)  # paths and links are no sentences
@@ -223,3 +223,11 @@ def test_a_pt_br_class_reads_its_report_summary_and_scores_in_portuguese(graded,
     assert f"0/{blank['max_score']:g}" in printed and "(corrigida)" in printed
     mean = re.search(r"média\s+([0-9.,]+)", page).group(1)
     assert "," in mean and "." not in mean  # 3,33, not 3.33
+
+
+def test_a_pt_br_feedback_page_reads_portuguese_outside_code_and_outputs(graded):
+    _, out = graded
+    for student in ("blank_pt", "mutant_pt", "pasted_pt"):
+        page = re.sub(r"<(style|script)\b[^>]*>.*?</\1>", "", _page(out, student), flags=re.DOTALL)
+        prose = _visible_text(re.sub(r"<(pre|code)>.*?</\1>", " ", page, flags=re.DOTALL))
+        assert "Exercício 1" in prose and not ENGLISH_WORDS.search(prose), ENGLISH_WORDS.search(prose)
