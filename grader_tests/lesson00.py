@@ -86,6 +86,9 @@ class LineModel(Exercise):
 # ---------------------------------------------------------------- exercise 3
 
 
+HALFWAY_FLOAT16 = 0.25 + 2.0 ** -14  # float16 steps by 2 ** -13 between 0.25 and 0.5
+
+
 class CrossEntropies(Exercise):
     key = "cross_entropies"
     title = N_("Exercise 3 (cross-entropies)")
@@ -111,6 +114,16 @@ class CrossEntropies(Exercise):
             "e_labels": extreme,
             "e_y": np.eye(classes, dtype="float32")[extreme],
             "e_p": np.eye(classes)[guesses],
+            # Precision, the same on every seed: a soft label halfway between two float16 numbers weighing
+            # log(0.001), and probabilities of 0.999, where float16 has 1 - p wrong by 2 %. float32 gets them
+            # to 7 digits; log(p + EPSILON) instead of clipping stays well within the check's tolerance.
+            # (Binary labels are 0 or 1, as the text's examples have them, and exact in any float type.)
+            "q_y": np.array([1.0, 0.0]),
+            "q_p": np.array([0.999, 0.001]),
+            "q_c_y": np.array([[HALFWAY_FLOAT16, 1.0 - HALFWAY_FLOAT16, 0.0]]),
+            "q_c_p": np.array([[1e-3, 0.998, 1e-3]]),
+            "n_labels": np.array([1]),
+            "n_p": np.array([[5e-4, 0.999, 5e-4]]),
         }
 
     def probe(self, inputs, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy):
@@ -126,6 +139,10 @@ class CrossEntropies(Exercise):
             "categorical_extreme": call(categorical_crossentropy, inputs["e_y"], inputs["e_p"]),
             "sparse": call(sparse_categorical_crossentropy, inputs["c_labels"], inputs["c_p"]),
             "sparse_extreme": call(sparse_categorical_crossentropy, inputs["e_labels"], inputs["e_p"]),
+            "binary_precise": call(binary_crossentropy, inputs["q_y"], inputs["q_p"]),
+            "categorical_precise": call(categorical_crossentropy, inputs["q_c_y"], inputs["q_c_p"]),
+            "categorical_near_one": call(categorical_crossentropy, np.eye(3)[inputs["n_labels"]], inputs["n_p"]),
+            "sparse_near_one": call(sparse_categorical_crossentropy, inputs["n_labels"], inputs["n_p"]),
         }
 
 

@@ -134,6 +134,15 @@ class CrossEntropies(probes.CrossEntropies):
         check("sparse_extreme", trusted_sparse(inputs["e_labels"], inputs["e_p"]),
               _("sparse_categorical_crossentropy when some p are exactly 0 or 1"),
               _("Clip p to [EPSILON, 1 - EPSILON] before the log."), extreme=True)
+        precision = _("Compute in float32 or float64: float16 keeps about three digits.")
+        check("binary_precise", trusted_binary(inputs["q_y"], inputs["q_p"]),
+              _("binary_crossentropy when the true label has probability 0.999"), precision)
+        check("categorical_precise", trusted_categorical(inputs["q_c_y"], inputs["q_c_p"]),
+              _("categorical_crossentropy with a soft label and a probability of 0.001"), precision)
+        check("categorical_near_one", trusted_categorical(np.eye(3)[inputs["n_labels"]], inputs["n_p"]),
+              _("categorical_crossentropy when the true class has probability 0.999"), precision)
+        check("sparse_near_one", trusted_sparse(inputs["n_labels"], inputs["n_p"]),
+              _("sparse_categorical_crossentropy when the true class has probability 0.999"), precision)
 
 
 class Classifier(probes.Classifier):
