@@ -117,7 +117,11 @@ def rejudge(lesson, evidence_dir, seed, cell_ids):
         if exercise is None:
             verdicts[grade_id] = None
             continue
-        path = Path(evidence_dir) / f"{exercise.key}.npz"
+        path, forged = Path(evidence_dir) / f"{exercise.key}.npz", Path(evidence_dir) / f"{exercise.key}.forged"
+        if forged.exists():
+            verdicts[grade_id] = _("the hidden tests' results were tampered with ({reason}).").format(
+                reason=forged.read_text())
+            continue
         if not os.path.lexists(path):
             verdicts[grade_id] = _("the hidden tests did not run to the end in your notebook.")
             continue

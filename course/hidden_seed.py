@@ -16,9 +16,12 @@ import hashlib
 import textwrap
 
 from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_grade, is_solution
 from traitlets import Integer
 
-from course.kernel_execute import is_hidden_test
+
+def is_hidden_test(cell):
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
 
 
 def seed_for(run_seed, student, lesson):

@@ -12,10 +12,12 @@ cell, so the rest of the work still counts.
 
 It also keeps the hidden tests out of the student's reach: test cells run
 without entering the kernel's history (``In``, ``_ih``, ``Out``). The
-evidence a hidden test saves is *sealed* as soon as its cell ends: moved out
-of the kernel's evidence folder into one the kernel cannot see, so no later
-cell can rewrite it, and the folder is emptied before each test, so no
-earlier cell can leave evidence for it. Output is bounded: a cell keeps at
+evidence a hidden test saves is *sealed* as soon as its cell ends: checked
+to be signed by the kernel's guard (:mod:`grader_tests.guard`) with this
+notebook's key, for this exercise and seed, and moved out of the kernel's
+evidence folder into one the kernel cannot see, so no later cell can rewrite
+it; the folder is emptied before each test, so no earlier cell can leave
+evidence for it. Output is bounded: a cell keeps at
 most :data:`MAX_OUTPUT_CHARS` (metadata counted), a notebook
 :data:`MAX_NOTEBOOK_CHARS`, and an update of an earlier display may not
 grow it past that.
@@ -32,11 +34,12 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from nbgrader.utils import is_grade, is_solution
-from traitlets import Unicode, default
+from traitlets import Integer, Unicode, default
 
 from course import evidence
+from course.hidden_seed import exercise_seed, is_hidden_test
 from course.sandbox import SandboxedKernelManager
+from grader_tests.guard import SIGNED_SUFFIX
 from utils.i18n import N_, _, integer
 
 MAX_OUTPUT_CHARS = 200_000
@@ -51,8 +54,24 @@ CELL_STUCK = N_("this cell ran past the time limit and did not stop when interru
 OUTPUT_CUT = N_("[… output cut here: a cell may show at most {limit} characters]")
 
 
-def is_hidden_test(cell):
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+def seal(evidence_dir, sealed_dir, key, guard_key, seed):
+    """Move exercise ``key``'s evidence from ``evidence_dir`` to ``sealed_dir`` as ``key.npz`` when the
+    guard signed it with ``guard_key`` for inputs of ``seed`` (the submission's); a forgery becomes
+    ``key.forged``, which holds why; nothing at all stays nothing (the test did not run to the end).
+
+    The kernel may still be at work (a thread it left running): it may swap the file for a link, a
+    folder or a pipe at any moment, or keep it open to write it later. So the file is opened once,
+    without following links, and only a regular file's bytes, read from that descriptor, go into a
+    new file that the kernel never had.
+    """
+    try:
+        blob = evidence.read_regular_file(Path(evidence_dir) / f"{key}{SIGNED_SUFFIX}")
+    except evidence.BadEvidence:
+        return
+    try:
+        (Path(sealed_dir) / f"{key}.npz").write_bytes(evidence.unsign(blob, guard_key, key, exercise_seed(seed, key)))
+    except evidence.BadEvidence as error:
+        (Path(sealed_dir) / f"{key}.forged").write_text(str(error))
 
 
 def _size(output):
@@ -64,6 +83,7 @@ class SandboxedExecute(Execute):
 
     evidence_dir = Unicode(help="where the kernel's hidden tests save their evidence").tag(config=True)
     sealed_dir = Unicode(help="where sealed evidence goes, out of the kernel's sight").tag(config=True)
+    seed = Integer(0, help="the submission's seed (:func:`course.hidden_seed.seed_for`)").tag(config=True)
 
     @default("shutdown_kernel")
     def _kill_when_done(self):
@@ -100,20 +120,9 @@ class SandboxedExecute(Execute):
                     path.unlink()
 
     def _seal(self, key):
-        """Copy the evidence of exercise ``key`` where no later cell can change it, then empty the folder.
-
-        The kernel may still be at work (a thread it left running): it may swap the file for a link, a
-        folder or a pipe at any moment, or keep it open to write it later. So the file is opened once,
-        without following links, and only a regular file's bytes, read from that descriptor, go into a
-        new file that the kernel never had.
-        """
+        """Seal exercise ``key``'s evidence (:func:`seal`) where no later cell can change it, then empty the folder."""
         if self.evidence_dir and self.sealed_dir:
-            try:
-                data = evidence.read_regular_file(Path(self.evidence_dir) / f"{key}.npz")
-            except evidence.BadEvidence:
-                pass  # nothing is sealed: the verdict says the hidden tests did not run to the end
-            else:
-                (Path(self.sealed_dir) / f"{key}.npz").write_bytes(data)
+            seal(self.evidence_dir, self.sealed_dir, key, self.km.guard_key, self.seed)
             self._clear_evidence()
 
     async def _execute(self, cell, cell_index, execution_count, store_history):

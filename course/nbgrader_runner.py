@@ -45,7 +45,7 @@ def make_api(root, db_url=None, sandbox=None, cell_timeout=None, seed=None, **di
     if seed is not None:
         config.Autograde.autograde_preprocessors = ["course.hidden_seed.SeedHiddenTests",
                                                     *config.Autograde.autograde_preprocessors]
-        config.SeedHiddenTests.seed = int(seed)
+        config.SeedHiddenTests.seed = config.SandboxedExecute.seed = int(seed)
     if sandbox is not None:
         from course import sandbox as kernel_sandbox
 

@@ -4,7 +4,8 @@ A grading run that cannot start kernels, or whose kernels cannot import the
 course, would give every student 0. :func:`run` starts one kernel exactly
 as grading does (same sandbox, limits, environment and seed delivery), has it
 import the course's packages and run one hidden check of lesson 01 on a
-correct answer, then judges the evidence outside the kernel. Any failure
+correct answer under the kernel's guard, then checks the evidence's signature
+and judges it outside the kernel. Any failure
 raises :class:`PreflightFailed` with what failed and how to fix it, before
 anyone is graded.
 """
@@ -22,6 +23,7 @@ from traitlets.config import Config
 
 from course import grader_process, sandbox
 from course.hidden_seed import exercise_seed, seeded
+from course.kernel_execute import seal
 
 LESSON = "01_lambda_layers"
 EXERCISE = "square_model"
@@ -82,9 +84,9 @@ def run(scratch, memory_limit_gb, sandboxed=True, hidden=()):
     folder = Path(tempfile.mkdtemp(prefix="preflight-", dir=scratch))
     try:
         with jail_folder() as jail:
-            evidence_dir, runtime = jail / "evidence", jail / "kernel"
-            evidence_dir.mkdir()
-            runtime.mkdir()
+            evidence_dir, runtime, sealed = jail / "evidence", jail / "kernel", jail / "sealed"
+            for made in (evidence_dir, runtime, sealed):
+                made.mkdir()
             config = Config()
             sandbox.configure_kernels(config, readable=[], writable=[evidence_dir, runtime], workdir=folder,
                                       hidden=hidden, memory_limit_gb=memory_limit_gb, sandboxed=sandboxed)
@@ -94,6 +96,7 @@ def run(scratch, memory_limit_gb, sandboxed=True, hidden=()):
             client = NotebookClient(nb, config=config, kernel_manager_class=sandbox.SandboxedKernelManager,
                                     kernel_name="python3", shutdown_kernel="immediate", timeout=180,
                                     allow_errors=True, resources={"metadata": {"path": str(folder)}})
+            guard_key = client.create_kernel_manager().guard_key
             log = folder / "kernel.log"
             with _environment(evidence_dir, runtime), open(log, "wb") as kernel_output:
                 try:
@@ -107,7 +110,8 @@ def run(scratch, memory_limit_gb, sandboxed=True, hidden=()):
             if error:
                 raise PreflightFailed(f"a grading kernel could not run the course's code: {error}. "
                                       f"{_fix_hint(sandboxed)}")
-            verdict = rejudge(LESSON, evidence_dir, SEED, [f"test_{EXERCISE}"])[f"test_{EXERCISE}"]
+            seal(evidence_dir, sealed, EXERCISE, guard_key, SEED)
+            verdict = rejudge(LESSON, sealed, SEED, [f"test_{EXERCISE}"])[f"test_{EXERCISE}"]
             if verdict is not None:
                 raise PreflightFailed(f"a correct answer failed a hidden check in a grading kernel: {verdict} "
                                       "Is Fashion-MNIST installed (apt-get install dataset-fashion-mnist)?")

@@ -2,7 +2,7 @@
 
 The kernel is the only process that runs student code. Its command line is::
 
-    [join the kernel's cgroup] prlimit ... -- bwrap <allow-list> -- [setpriv <kernel user>] env -i ... python -m ipykernel_launcher ...
+    [join the kernel's cgroup] prlimit ... -- bwrap <allow-list> -- [setpriv <kernel user>] env -i ... python -m grader_tests.guarded_kernel ...
 
 * ``bwrap`` (bubblewrap) builds a file system for the kernel from an
   allow-list: the system folders, read-only; the Python it runs (prefix,
@@ -26,6 +26,11 @@ The kernel is the only process that runs student code. Its command line is::
 * ``env -i`` gives the kernel only the variables it needs: never the grading
   seed, which reaches the hidden tests only when they run
   (:mod:`course.hidden_seed`).
+* The kernel is IPython's, started by :mod:`grader_tests.guarded_kernel`, which
+  first installs the guard that runs and signs the hidden tests
+  (:mod:`grader_tests.guard`). Its key, new for each notebook, is written
+  before each start into a file of the connection folder that the guard
+  deletes as soon as it has read it.
 
 Because the kernel has its own network namespace, it talks to nbgrader over
 Unix sockets (ZeroMQ ``ipc`` transport) in the connection folder instead of TCP.
@@ -36,6 +41,7 @@ its own process group, with the same limits and environment.
 """
 import functools
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -44,10 +50,11 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
-from traitlets import Bool, Dict, Integer, List, Unicode, default
+from traitlets import Bool, Bytes, Dict, Integer, List, Unicode, default
 
 from course import kernel_limits
 from course.lessons import REPO_ROOT
+from grader_tests.guard import KEY_FILE_VARIABLE, MAC_BYTES
 
 DEFAULT_MEMORY_LIMIT_GB = 4.0
 SCRATCH_BYTES = 512 * 2**20  # the kernel's /tmp and working folder, each
@@ -169,6 +176,13 @@ def kernel_environment(home):
     return env
 
 
+def guarded(command):
+    """The kernel's command line with IPython's kernel started by :mod:`grader_tests.guarded_kernel`."""
+    if "ipykernel_launcher" not in command:
+        raise RuntimeError(f"the python3 kernel spec does not start ipykernel_launcher: {command}")
+    return [("grader_tests.guarded_kernel" if part == "ipykernel_launcher" else part) for part in command]
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager that starts its kernel as the module docstring says, and kills
     the kernel's whole tree when the kernel stops."""
@@ -182,6 +196,11 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     _user = None
     _group = None
+    guard_key = Bytes(help="the key the kernel's guard signs evidence with (new for each manager)")
+
+    @default("guard_key")
+    def _new_guard_key(self):
+        return secrets.token_bytes(MAC_BYTES)
 
     @default("connection_file")
     def _connection_file_in_runtime_dir(self):
@@ -216,11 +235,22 @@ class SandboxedKernelManager(AsyncKernelManager):
             home = self.workdir
         if self._user is not None:
             prefix += self._user.switch_command()
-        prefix += ["env", "-i", *(f"{k}={v}" for k, v in kernel_environment(home).items())]
+        variables = {**kernel_environment(home), KEY_FILE_VARIABLE: self._write_guard_key()}
+        prefix += ["env", "-i", *(f"{k}={v}" for k, v in variables.items())]
         # A SIGINT to the kernel's process group would stop bwrap or setpriv's child
         # wrappers; ask the kernel to interrupt itself instead.
         self.kernel_spec.interrupt_mode = "message"
-        return prefix + command
+        return prefix + guarded(command)
+
+    def _write_guard_key(self):
+        """A file of the connection folder (which the kernel sees at the same path) holding the key."""
+        path = os.path.join(os.path.dirname(self.connection_file), f"guard-{uuid.uuid4()}.key")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(self.guard_key)
+        if self._user is not None:
+            os.chown(path, self._user.uid, self._user.uid)
+        return path
 
     def _kill_tree(self):
         if self._group is not None:

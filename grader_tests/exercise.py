@@ -3,8 +3,9 @@
 The three steps are kept apart on purpose, and live on two sides of the
 sandbox. This package, ``grader_tests``, is the *kernel side*: it runs in
 the student's kernel, draws the inputs and probes the student's code,
-which gives plain numeric arrays (the *evidence*); when grading, ``check``
-writes them to ``$COURSE_EVIDENCE_DIR``. ``course.judges`` is the *grader
+which gives plain numeric arrays (the *evidence*); when grading, the
+kernel's guard (:mod:`grader_tests.guard`) runs the probe and writes the
+evidence, signed, to ``$COURSE_EVIDENCE_DIR``. ``course.judges`` is the *grader
 side*: each exercise's judge decides on that evidence alone, with the
 trusted reference computations, in the grader's own process, where nothing
 the student's code patched (``np.allclose``, ``assert``, these very
@@ -21,10 +22,11 @@ right exercise, plain numeric evidence and pure judges.
 import importlib
 import json
 import os
-from pathlib import Path
+import sys
 
 import numpy as np
 
+from grader_tests.guard import CHECK_EVENT, END_EVENT
 from utils.i18n import _
 
 DEFAULT_SEED = 20261125
@@ -136,25 +138,37 @@ class Exercise:
         return to_evidence(raw, self.title)
 
     def check(self, *answers):
-        """What a hidden test cell calls: probe, save the evidence when grading, and judge it
-        where the judges can be seen.
+        """What a hidden test cell calls: probe, and judge the evidence where it can be trusted.
 
-        A grading kernel cannot see them (:mod:`course.judges` lies outside its
-        sandbox): there the grader judges the saved evidence afterwards, in its
-        own process. The project's own tests run these cells where the judges
-        can be imported, and get the verdict at once.
+        In a grading kernel the guard answers (:mod:`grader_tests.guard`): it runs this
+        exercise's probe itself and signs the evidence, which the grader judges
+        afterwards in its own process (:mod:`course.judges` lies outside the
+        kernel's sandbox). Elsewhere (the project's own tests) the judges can be
+        imported, and the verdict comes at once.
         """
-        inputs = self.inputs(np.random.default_rng(grading_seed()))
-        evidence = self.collect(inputs, *answers)
-        folder = os.environ.get("COURSE_EVIDENCE_DIR")
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            np.savez(Path(folder) / f"{self.key}.npz", **evidence)
-        judge = trusted_judge(self)
-        if judge is None:
+        guard = []
+        sys.audit(CHECK_EVENT, type(self).__module__, self.key, answers, guard)
+        if guard:
+            verdict = guard.pop()  # the inputs, or why the guard will not run the check
+            if isinstance(verdict, dict):  # the guard watches while this probes, then signs the evidence
+                evidence = None
+                try:
+                    evidence = self.collect(verdict, *answers)
+                except CheckFailed as failure:
+                    evidence = str(failure)
+                finally:
+                    sys.audit(END_EVENT, evidence, guard)
+                verdict = guard.pop() if guard else _("the hidden tests' guard turned this check down.")
+            if verdict is not None:
+                raise CheckFailed(verdict)
             print(_("✔ {title}: your answer ran; the grader judges its results.").format(title=_(self.title)))
             return
-        judge.judge(inputs, evidence)
+        judge = trusted_judge(self)
+        if judge is None:
+            raise CheckFailed(_("{title}: the hidden tests count only when the course's grader runs them.").format(
+                title=_(self.title)))
+        inputs = self.inputs(np.random.default_rng(grading_seed()))
+        judge.judge(inputs, self.collect(inputs, *answers))
         print(_("✔ {title}: all hidden checks passed.").format(title=_(self.title)))
 
 

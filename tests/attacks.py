@@ -189,4 +189,32 @@ def forges_evidence_after_the_tests(path):
     return ALL
 
 
-CASES = [escapes_the_sandbox, borrows_evidence_and_imitates_keras, leaks_hidden_tests, forges_evidence_after_the_tests]
+REPLACE_COLLECT = """
+import numpy as np
+from grader_tests.exercise import Exercise, to_evidence
+
+def collect(self, inputs, *answers):
+    if self.key == "square_model":
+        raw = {"output": inputs["x"] ** 2, "params": 0, "lambdas": 1, "model": True, "input_shape": [-1, 1]}
+    elif self.key == "rescale_layer":
+        raw = {"output": inputs["pixels"] / 255.0, "dim_output": inputs["dim"] / 255.0, "lambda": True}
+    elif self.key == "rectifier_layer":
+        rectify = lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], -1)
+        raw = {"out3": rectify(inputs["x3"]), "out2": rectify(inputs["x2"]), "lambda": True}
+    else:
+        raise NotImplementedError
+    return to_evidence(raw, self.title)
+
+Exercise.collect = collect
+"""
+
+
+
+def replaces_collect(path):
+    """The blank notebook plus one cell that answers the hidden inputs itself, in place of the probes."""
+    _save(_with_first_cell(classroom.blank(LESSON), REPLACE_COLLECT), path)
+    return ALL
+
+
+CASES = [escapes_the_sandbox, borrows_evidence_and_imitates_keras, leaks_hidden_tests, forges_evidence_after_the_tests,
+         replaces_collect]

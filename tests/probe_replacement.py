@@ -1,33 +1,35 @@
-"""A blank lesson-01 notebook whose first cell replaces ``Exercise.collect`` with one that answers
-the hidden inputs itself (issue 21): every exercise it fakes must score 0.
+"""A lesson's blank release whose first cell makes the probes use the reference's answers (issue 21).
 
-The probes run in the student's kernel, so today this wins points; the test that grades it
-(``tests/test_probe_replacement.py``) is an expected failure until the kernel side of the
-hidden tests is guarded (see the report of the ``guard`` branch).
+The probes run in the student's kernel, under the guard (``grader_tests/guard.py``):
+evidence counts only when the guard signed it, and it signs nothing once a probe
+or anything a probe uses has been replaced, so every exercise scores 0. Lesson
+01's attack that answers the hidden inputs itself is in ``tests/attacks.py``.
 """
-from tests import attacks, classroom
+import nbformat
 
-REPLACE_COLLECT = """
-import numpy as np
-from grader_tests.exercise import Exercise, to_evidence
+from tests import classroom
+
+# The reference's answers, run apart; the replaced collect probes them instead of the notebook's blanks.
+SUBSTITUTE_ANSWERS = """
+from grader_tests.exercise import Exercise
+
+_reference = {{}}
+for _source in {sources!r}:
+    exec(_source, _reference)
+_collect = Exercise.collect
 
 def collect(self, inputs, *answers):
-    if self.key == "square_model":
-        raw = {"output": inputs["x"] ** 2, "params": 0, "lambdas": 1, "model": True, "input_shape": [-1, 1]}
-    elif self.key == "rescale_layer":
-        raw = {"output": inputs["pixels"] / 255.0, "dim_output": inputs["dim"] / 255.0, "lambda": True}
-    elif self.key == "rectifier_layer":
-        rectify = lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], -1)
-        raw = {"out3": rectify(inputs["x3"]), "out2": rectify(inputs["x2"]), "lambda": True}
-    else:
-        raise NotImplementedError
-    return to_evidence(raw, self.title)
+    answers = [_reference.get(getattr(answer, "__name__", None), answer) for answer in answers]
+    return _collect(self, inputs, *answers)
 
 Exercise.collect = collect
 """
 
 
-def replaces_collect(path):
-    """The blank release plus one cell that patches ``Exercise.collect``."""
-    attacks._save(attacks._with_first_cell(classroom.blank(attacks.LESSON), REPLACE_COLLECT), path)
-    return attacks.ALL
+def substitutes_answers(lesson):
+    """The lesson's blank release whose first code cell makes every probe use the reference's answers."""
+    sources = [cell.source for cell in classroom.reference(lesson).cells
+               if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
+    nb = classroom.blank(lesson)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(SUBSTITUTE_ANSWERS.format(sources=sources)))
+    return nb

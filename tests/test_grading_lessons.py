@@ -26,7 +26,7 @@ import pytest
 from course import grading
 from course.lessons import grader_module, lesson_ids
 from grader_tests.exercise import exercises_of
-from tests import classroom
+from tests import classroom, probe_replacement
 from tests.test_student_view import CONTROL, control_characters
 
 ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
@@ -37,8 +37,10 @@ def _students(lesson, variants):
 
     By default the pt-BR reference and the English blank release (a correct
     answer that is noisy on stderr is in tests/corpus.py); with
-    ``variants`` the English reference, the pt-BR blank release and the lesson's
-    mutants and correct-but-different answers, several to a notebook. A
+    ``variants`` the English reference, the pt-BR blank release, the blank release with
+    a first cell that makes the probes use the reference's answers (issue 21: no
+    point), and the lesson's mutants and correct-but-different answers, several
+    to a notebook. A
     mutant may also cost the exercises after it that use its answer (a
     broken layer breaks the model built from it), so there only the
     exercises tested before the first mutated cell must keep their points.
@@ -50,7 +52,8 @@ def _students(lesson, variants):
         return students
     module = classroom.lesson_tests(lesson)
     students = {"reference": (classroom.reference(lesson), set(), everything),
-                "blank_pt_BR": (classroom.blank(lesson, "pt_BR"), everything, set())}
+                "blank_pt_BR": (classroom.blank(lesson, "pt_BR"), everything, set()),
+                "substitutes_answers": (probe_replacement.substitutes_answers(lesson), everything, set())}
     students |= {f"mutants{i}": (classroom.apply_all(classroom.reference(lesson), round_), {m.breaks for m in round_},
                                 _tested_before(lesson, {m.cell for m in round_}))
                 for i, round_ in enumerate(classroom.mutant_rounds(module.MUTANTS))}

@@ -56,6 +56,7 @@ def test_failures_are_explained(graded):
     assert results["wrong_lesson"]["status"] == "rejected"
     assert "This looks like lesson 02 (02_custom_layers.ipynb)" in results["wrong_lesson"]["message"]
     assert any("lost their grading tags" in note for note in results["pasted_reference"]["notes"])
+    assert "grader_tests.exercise.Exercise.collect changed by your notebook" in messages["replaces_collect"]
 
     def page(student):
         return (out / "feedback" / student / f"{corpus.LESSON}.html").read_text()

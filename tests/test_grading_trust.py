@@ -1,5 +1,7 @@
 """What the grader trusts of what a kernel left behind: evidence files, result files,
 seeds and outputs. Fast tests, without kernels."""
+import hmac
+import io
 import json
 import os
 import shutil
@@ -10,6 +12,9 @@ import numpy as np
 import pytest
 
 from course import evidence, feedback, gradebook, submissions
+from course.grade_worker import rejudge
+from course.kernel_execute import seal
+from grader_tests.guard import SIGNED_SUFFIX, signed_message
 from course.lessons import SOURCE_DIR
 from course.hidden_seed import SeedHiddenTests, exercise_seed, seed_for, seeded
 from course.release import hidden_test_lines
@@ -50,49 +55,70 @@ def test_evidence_that_a_kernel_could_forge_is_refused(tmp_path, make):
 
 
 
-def _sealer(tmp_path):
-    from course.kernel_execute import SandboxedExecute
+GUARD_KEY, RUN_SEED = b"k" * 32, 7
 
+
+def _signed(output, key=GUARD_KEY):
+    """Evidence as the kernel's guard writes it, signed with ``key``."""
+    buffer = io.BytesIO()
+    np.savez(buffer, output=output)
+    message = signed_message("square_model", str(exercise_seed(RUN_SEED, "square_model")), buffer.getvalue())
+    return hmac.digest(key, message, "sha256") + buffer.getvalue()
+
+
+def _folders(tmp_path):
     evidence_dir, sealed_dir = tmp_path / "evidence", tmp_path / "sealed"
     evidence_dir.mkdir()
     sealed_dir.mkdir()
-    return SandboxedExecute(evidence_dir=str(evidence_dir), sealed_dir=str(sealed_dir)), evidence_dir, sealed_dir
+    return evidence_dir, sealed_dir, evidence_dir / f"square_model{SIGNED_SUFFIX}"
+
+
+def _seal(evidence_dir, sealed_dir):
+    seal(evidence_dir, sealed_dir, "square_model", GUARD_KEY, RUN_SEED)
 
 
 def test_sealed_evidence_cannot_be_written_through_a_file_the_kernel_kept_open(tmp_path):
-    sealer, evidence_dir, sealed_dir = _sealer(tmp_path)
-    np.savez(evidence_dir / "square_model.npz", output=np.ones(3))
-    with open(evidence_dir / "square_model.npz", "r+b") as kept_open:
-        sealer._seal("square_model")
-        np.savez(kept_open, output=np.full(3, 7.0))
-    assert list(evidence_dir.iterdir()) == []
+    evidence_dir, sealed_dir, signed = _folders(tmp_path)
+    signed.write_bytes(_signed(np.ones(3)))
+    with open(signed, "r+b") as kept_open:
+        _seal(evidence_dir, sealed_dir)
+        kept_open.write(_signed(np.full(3, 7.0)))
     assert evidence.load(sealed_dir / "square_model.npz")["output"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_evidence_the_guard_did_not_sign_is_a_forgery_that_scores_nothing(tmp_path):
+    evidence_dir, sealed_dir, signed = _folders(tmp_path)
+    signed.write_bytes(_signed(np.ones(3), key=b"x" * 32))
+    _seal(evidence_dir, sealed_dir)
+    assert not (sealed_dir / "square_model.npz").exists()
+    verdict = rejudge(LESSON, sealed_dir, RUN_SEED, ["test_square_model"])["test_square_model"]
+    assert "tampered" in verdict and "not written by the hidden tests" in verdict
 
 
 def test_sealing_races_a_kernel_that_swaps_its_evidence_for_a_link(tmp_path):
     """A thread of the kernel's swaps the evidence for a link to a classmate's, again and again, while
     each hidden test ends: whatever is sealed is the kernel's own regular file, never the link."""
-    sealer, evidence_dir, sealed_dir = _sealer(tmp_path)
-    classmate = tmp_path / "classmate.npz"
-    np.savez(classmate, output=np.full(3, 9.0))
-    own, staged, link = tmp_path / "own.npz", tmp_path / "staged.npz", tmp_path / "link.npz"
-    np.savez(own, output=np.ones(3))
+    evidence_dir, sealed_dir, signed = _folders(tmp_path)
+    classmate = tmp_path / "classmate.signed"
+    classmate.write_bytes(_signed(np.full(3, 9.0)))
+    own, staged, link = tmp_path / "own.signed", tmp_path / "staged.signed", tmp_path / "link.signed"
+    own.write_bytes(_signed(np.ones(3)))
     stop = threading.Event()
 
     def swap():
         while not stop.is_set():
             shutil.copy(own, staged)
-            os.replace(staged, evidence_dir / "square_model.npz")
+            os.replace(staged, signed)
             link.unlink(missing_ok=True)
             link.symlink_to(classmate)
-            os.replace(link, evidence_dir / "square_model.npz")
+            os.replace(link, signed)
 
     swapper = threading.Thread(target=swap)
     swapper.start()
     sealed, seen = sealed_dir / "square_model.npz", set()
     try:
         for _ in range(500):
-            sealer._seal("square_model")
+            _seal(evidence_dir, sealed_dir)
             if os.path.lexists(sealed):
                 seen.add("link" if sealed.is_symlink() else evidence.load(sealed)["output"][0])
                 sealed.unlink()

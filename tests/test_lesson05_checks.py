@@ -13,7 +13,7 @@ import pytest
 
 from course.judges import judges_of
 from course.judges import lesson05 as judges
-from grader_tests.exercise import CheckFailed, grading_seed, json_evidence
+from grader_tests.exercise import CheckFailed, Exercise, grading_seed, json_evidence
 from tests import inprocess
 from tests.hidden_checks import HiddenChecks
 from tests.inprocess import Mutant
@@ -382,16 +382,19 @@ class TestHiddenChecks(HiddenChecks):
             return inprocess.run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
         return run
 
-    def test_every_piece_of_evidence_is_judged(self, reference_run, key, tmp_path, monkeypatch):
+    def test_every_piece_of_evidence_is_judged(self, reference_run, key, monkeypatch):
         """A probe that records something no judge reads has a blind spot (issue 23: the encoder's default
         dropout rate was recorded and never judged): each piece of the reference's evidence, changed,
         must fail its judge."""
-        monkeypatch.setenv("COURSE_EVIDENCE_DIR", str(tmp_path))
+        collected = []
+        collect = Exercise.collect
+        monkeypatch.setattr(Exercise, "collect", lambda self, *args: collected.append(collect(self, *args))
+                            or collected[-1])
         cell = inprocess.hidden_test(inprocess.source_notebook(LESSON), key)
         assert inprocess.run_cells([cell], reference_run[1])[key] is None
         judge = judges_of(judges)[key]
         inputs = judge.inputs(np.random.default_rng(grading_seed()))
-        evidence = dict(np.load(tmp_path / f"{key}.npz"))
+        evidence = collected[-1]
         accepted = []
         for name, value in evidence.items():
             try:

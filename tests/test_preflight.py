@@ -14,7 +14,7 @@ from course.lessons import REPO_ROOT
 def _kernels():
     """This process's kernels still running."""
     return {child.pid for child in psutil.Process().children(recursive=True)
-            if "ipykernel_launcher" in " ".join(child.cmdline())}
+            if "grader_tests.guarded_kernel" in " ".join(child.cmdline())}
 
 
 @pytest.mark.skipif(not sandbox.bubblewrap_works(), reason="bubblewrap is not usable here")
