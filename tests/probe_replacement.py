@@ -6,16 +6,18 @@ or anything a probe uses has been replaced, so every exercise scores 0. Lesson
 01's attack that answers the hidden inputs itself is in ``tests/attacks.py``.
 """
 import nbformat
+from IPython.core.inputtransformer2 import TransformerManager
 
-from tests import classroom
+from tests import classroom, inprocess
 
-# The reference's answers, run apart; the replaced collect probes them instead of the notebook's blanks.
+_to_python = TransformerManager().transform_cell
+
+# After the reference's own code (run first, in the same cell): the replaced collect probes the
+# reference's answers, kept here, instead of the blanks the notebook defines later under the same names.
 SUBSTITUTE_ANSWERS = """
 from grader_tests.exercise import Exercise
 
-_reference = {{}}
-for _source in {sources!r}:
-    exec(_source, _reference)
+_reference = dict(globals())
 _collect = Exercise.collect
 
 def collect(self, inputs, *answers):
@@ -27,9 +29,10 @@ Exercise.collect = collect
 
 
 def substitutes_answers(lesson):
-    """The lesson's blank release whose first code cell makes every probe use the reference's answers."""
-    sources = [cell.source for cell in classroom.reference(lesson).cells
-               if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")]
+    """The lesson's blank release whose first code cell runs the reference's code (all but its hidden
+    tests) and makes every probe use the reference's answers."""
+    sources = [_to_python(cell.source) for cell in classroom.reference(lesson).cells
+               if cell.cell_type == "code" and not inprocess._is_hidden_test(cell)]
     nb = classroom.blank(lesson)
-    nb.cells.insert(0, nbformat.v4.new_code_cell(SUBSTITUTE_ANSWERS.format(sources=sources)))
+    nb.cells.insert(0, nbformat.v4.new_code_cell("\n".join([*sources, SUBSTITUTE_ANSWERS])))
     return nb
