@@ -69,7 +69,7 @@ def signed_message(key, seed, data):
 
 
 def install(key_file):
-    """Read the key, take the snapshot, add the hook; see the module docstring."""
+    """Read the key, add the hook, which takes the snapshot when the first cell starts; see the module docstring."""
     import _hashlib
     import _signal
     import _thread
