@@ -58,6 +58,7 @@ HANDS_ON = frozenset({"currentframe", "stack", "getouterframes", "getinnerframes
                       "walk_tb", "<lambda>"})
 BACKGROUND_THREADS = (("zmq.utils.garbage", "GarbageCollectorThread"),)  # (module, class) the kernel starts as it works
 THREADS = "threads"  # what :func:`install`'s ``changed`` says when a thread of the notebook runs
+DICT_VERSION_OFFSET = 24  # bytes from a dict's address to its version: after the refcount, type and size
 LESSON_MODULES = ("lesson00", "lesson01", "lesson02", "lesson03", "lesson04", "lesson05")
 
 
@@ -75,8 +76,10 @@ def install(key_file):
     import _thread
     import ctypes
     import functools
+    import gc
     import importlib._bootstrap_external
     import io
+    import itertools
     import operator
     import os
     import signal as signal_module
@@ -115,11 +118,13 @@ def install(key_file):
     # builtins.len changes nothing here.
     globals()["__builtins__"] = dict(vars(builtins))
 
-    audit, get_attribute, is_, call_all, call_any, call_map = sys.audit, getattr, operator.is_, all, any, map
-    getitem, contains, get_contents = operator.getitem, operator.contains, operator.attrgetter("cell_contents")
+    audit, is_, not_equal, call_all, call_any, call_map = sys.audit, operator.is_, operator.ne, all, any, map
+    get_contents, version = operator.attrgetter("cell_contents"), operator.attrgetter("value")
+    repeat, compress, count = itertools.repeat, itertools.compress, itertools.count
     get_module, current_frames, threading_active = sys.modules.get, sys._current_frames, threading._active
-    thread_count, local = _thread._count, _thread._local
-    hmac_digest, environ = _hashlib.hmac_digest, os.environ
+    thread_count, get_ident = _thread._count, _thread.get_ident
+    gc_enabled, gc_enable, gc_disable, get_referents = gc.isenabled, gc.enable, gc.disable, gc.get_referents
+    hmac_digest, environ, uint64 = _hashlib.hmac_digest, os.environ, ctypes.c_uint64
     open_file, write_file, close_file = os.open, os.write, os.close
     settrace, get_frame = sys.settrace, sys._getframe
     python_folders = tuple({os.path.join(os.path.realpath(folder), "") for folder in (sys.prefix, sys.base_prefix)})
@@ -129,8 +134,9 @@ def install(key_file):
     default_int_handler, partial = signal_module.default_int_handler, functools.partial
     default_rng, savez, bytes_io, ndarray = np.random.default_rng, np.savez, io.BytesIO, np.ndarray
     check_code = exercise_module.Exercise.check.__code__
-    exact_str, exact_list, exact_int, traceback_type, frame_type = str, list, int, types.TracebackType, types.FrameType
-    function_type = types.FunctionType
+    exact_str, exact_list, exact_int, exact_dict = str, list, int, dict
+    traceback_type, frame_type, function_type, module_type = (types.TracebackType, types.FrameType,
+                                                              types.FunctionType, types.ModuleType)
     code_type, cells_folder = types.CodeType, f"{tempfile.gettempdir()}{os.sep}ipykernel_{os.getpid()}{os.sep}"
     evidence_dir = environ.get("COURSE_EVIDENCE_DIR", "")
     # ValueError for logging's callers, AttributeError for getattr, RuntimeError for sys.addaudithook
@@ -148,167 +154,246 @@ def install(key_file):
         for exercise in exercise_module.exercises_of(module).values():
             exercises[(module.__name__, exercise.key)] = exercise
 
-    # --- the snapshot: what "nothing has changed" means -------------------------------------
-    watched_types = (types.FunctionType, types.BuiltinFunctionType, types.ModuleType, staticmethod, classmethod,
-                     property, functools.partial, types.MethodDescriptorType, types.WrapperDescriptorType,
-                     types.GetSetDescriptorType, types.MemberDescriptorType, types.MethodType)
-    plain = (int, float, str, bytes, bool, type(None))
+    # --- what the hook may do with objects a cell made ----------------------------------------
+    # Code a cell wrote runs wherever Python calls a method of its objects: ``==`` and ``hash`` in a
+    # dict lookup, ``__class__`` in ``isinstance``, ``__del__`` when the collector runs. Inside the
+    # hook that code would be heard by no one, so the hook compares a cell's objects only by identity
+    # and type, looks names up only in namespaces whose keys are all strings, and lets the collector
+    # run only outside its quiet stretches (:func:`quietly`).
+    watched_types = frozenset(map(id, (types.FunctionType, types.BuiltinFunctionType, types.ModuleType, staticmethod,
+                                       classmethod, property, functools.partial, types.MethodDescriptorType,
+                                       types.WrapperDescriptorType, types.GetSetDescriptorType,
+                                       types.MemberDescriptorType, types.MethodType)))
+    plain = frozenset(map(id, (int, float, str, bytes, bool, type(None))))
+
+    def is_class(value):
+        return issubclass(type(value), type)  # unlike isinstance, it never asks the value for its __class__
 
     def watched(value):
-        return type(value) in watched_types or isinstance(value, type) or callable(value)
+        return id(type(value)) in watched_types or is_class(value) or callable(value)
+
+    def string_keys(namespace):
+        """True when every key of ``namespace`` is a ``str`` (and so compares without running anyone's code)."""
+        return call_all(call_map(is_, call_map(type, namespace), repeat(exact_str)))
 
     def frozen(value, depth=0):
         """Plain data as a value that compares without running anyone's code: builtin containers and
         scalars as they are, anything else by its identity."""
         kind = type(value)
-        if kind in plain:
+        if id(kind) in plain:
             return (kind, value)
-        if depth < 8 and kind in (tuple, list, frozenset, set):
+        if depth < 8 and (kind is tuple or kind is list or kind is frozenset or kind is set):
             items = tuple(frozen(v, depth + 1) for v in value)
-            return (kind, tuple(sorted(items, key=repr)) if kind in (set, frozenset) else items)
-        if depth < 8 and kind is dict:
+            return (kind, tuple(sorted(items, key=repr)) if kind is set or kind is frozenset else items)
+        if depth < 8 and kind is exact_dict:
             return (kind, tuple((frozen(k, depth + 1), frozen(v, depth + 1)) for k, v in value.items()))
         return (object, id(value))
 
     def data_of(namespace):
-        return frozen({k: v for k, v in namespace.items() if not watched(v) and not k.startswith("__")})
+        return frozen([(key, value) for key, value in namespace.items()
+                       if not watched(value) and not (type(key) is exact_str and key.startswith("__"))])
 
+    def entry(label, key):
+        return f"sys.modules[{key!r}]" if label == "sys.modules" else f"{label}.{key}"
+
+    def version_tags(dicts):
+        """A function that reads the versions of ``dicts``: CPython 3.11 gives each dict a version
+        (PEP 509's ``ma_version_tag``) that every change of it raises, so that "nothing changed"
+        costs one read per namespace instead of a look at each of 170,000 entries. Where this
+        Python's dicts turn out to be laid out otherwise, the function returns None, and every
+        namespace is compared entry by entry each time."""
+        trial = {}
+        tag = uint64.from_address(id(trial) + DICT_VERSION_OFFSET)
+        before = tag.value
+        trial["a"] = 1
+        middle = tag.value
+        trial["a"] = 2
+        laid_out = sys.version_info[:2] == (3, 11) and before < middle < tag.value
+        tags = [uint64.from_address(id(d) + DICT_VERSION_OFFSET) for d in dicts] if laid_out else None
+
+        def read():
+            return None if tags is None else list(call_map(version, tags))
+        return read
+
+    # --- the snapshot: what "nothing has changed" means -------------------------------------
     def take_snapshot():
-        """``(changed, ids of the namespaces of the kernel's own code)`` as things are now, when the first
-        cell starts: the kernel is up (IPython has done all it changes) and no student code has run yet."""
+        """What is watched, as things are when the first cell starts (the kernel is up, IPython has
+        done all it changes, and no student code has run yet): ``(changed, the ids of the
+        namespaces of the kernel's own code, those namespaces by their :func:`namespace_key` and
+        the keys that several share, the ids of the modules and classes that no cell may give
+        another class or other bases)``."""
         baseline, baseline_threads = thread_count(), frozenset(threading_active)
-        background = {vars(get_module(name))[cls] for name, cls in BACKGROUND_THREADS
-                      if type(get_module(name)) is types.ModuleType and cls in vars(get_module(name))}
+        background = tuple(vars(get_module(name))[cls] for name, cls in BACKGROUND_THREADS
+                           if type(get_module(name)) is module_type and cls in vars(get_module(name)))
         own_packages = ("grader_tests", "utils")
-        tables, classes, functions, shadowed, data, sized = [], {}, {}, [], [], []
+        namespaces, classes, functions, data = [], {}, {}, []
         modules = {name: module for name, module in list(sys.modules.items())
-                   if type(module) is types.ModuleType and name not in UNWATCHED_MODULES}
+                   if type(name) is exact_str and type(module) is module_type and name not in UNWATCHED_MODULES}
         builtin_names = frozenset(vars(builtins))
+        kinds = {}  # type -> whether its values are watched (no notebook code runs yet to answer a hash)
 
-        def table(label, namespace, own, leave_out=frozenset()):
-            keys = tuple(k for k, v in namespace.items() if k not in leave_out and (own or watched(v)))
-            tables.append((label, namespace, keys, tuple(namespace[k] for k in keys)))
+        def watched_kind(value):
+            kind = type(value)
+            known = kinds.get(kind)
+            if known is None:
+                known = kinds[kind] = watched(value)
+            return known
+
+        def watch(label, namespace, keys, cls=None, shadowed=()):
+            """Watch ``keys`` of ``namespace``: ``cls`` for a class's (which may grow, but not hide a
+            parent's attribute), ``shadowed`` for a module's builtins that it must not come to hide."""
+            values = tuple(namespace[key] for key in keys)
+            namespaces.append((label, namespace, keys, values, cls, shadowed, string_keys(namespace)))
 
         for name, module in modules.items():
             namespace = vars(module)
             own = name.split(".")[0] in own_packages
-            table(name, namespace, own)
             used = set()
             for value in list(namespace.values()):
                 if type(value) is types.FunctionType:
                     functions[id(value)] = value
                     used.update(value.__code__.co_names)
-                elif isinstance(value, type):
+                elif is_class(value):
                     classes[id(value)] = value
                 elif own and isinstance(value, exercise_module.Exercise):
                     data.append((f"{name}.{value.key}", value, vars(value), data_of(vars(value)), type(value)))
-            shadowed.append((name, namespace, tuple(sorted((used & builtin_names) - set(namespace)))))
+            watch(name, namespace, tuple(k for k, v in namespace.items() if own or watched_kind(v)),
+                  shadowed=tuple(sorted((used & builtin_names) - set(namespace))))
             if own:
-                data.append((name, module, namespace, data_of(namespace), types.ModuleType))
-        table("builtins", vars(builtins), False, SWAPPED_BUILTINS)
+                data.append((name, module, namespace, data_of(namespace), module_type))
+        watch("builtins", vars(builtins), tuple(k for k, v in vars(builtins).items()
+                                                if k not in SWAPPED_BUILTINS and watched_kind(v)))
+        watch("sys.modules", sys.modules, tuple(modules))
         for cls in list(classes.values()):
             if cls is keras.utils.Progbar:  # lesson 05's probe records the bars by wrapping its methods
                 continue
             where = cls.__dict__.get("__module__")
-            where = where if type(where) is str else "?"
-            table(f"{where}.{cls.__name__}", cls.__dict__, where.split(".")[0] in own_packages)
-            sized.append((f"{where}.{cls.__name__}", cls, cls.__dict__, frozenset(cls.__dict__)))
+            where = where if type(where) is exact_str else "?"
+            own = where.split(".")[0] in own_packages
+            watch(f"{where}.{cls.__name__}", cls.__dict__,
+                  tuple(k for k, v in cls.__dict__.items() if own or watched_kind(v)), cls=cls)
             for value in list(cls.__dict__.values()):
                 if type(value) is types.FunctionType:
                     functions[id(value)] = value
-        functions = tuple(functions.values())
-        cells = tuple(c for f in functions for c in (f.__closure__ or ()) if _filled(c))
+        cells = tuple(c for f in functions.values() for c in (f.__closure__ or ()) if _filled(c))
         cell_values = tuple(map(get_contents, cells))
-        module_names, module_objects = tuple(modules), tuple(modules.values())
-        # Flat lists, so that the usual answer, "nothing changed", is one C loop each.
-        flat_namespaces = [namespace for _, namespace, keys, _ in tables for _ in keys]
-        flat_keys = [key for _, _, keys, _ in tables for key in keys]
-        flat_values = [value for _, _, _, values in tables for value in values]
-        class_namespaces = [namespace for _, _, namespace, _ in sized]
-        sizes = [len(namespace) for namespace in class_namespaces]
-        shadow_namespaces = [namespace for _, namespace, names in shadowed for _ in names]
-        shadow_names = [name for _, _, names in shadowed for name in names]
-        # The namespaces of the kernel's own code: those of its modules, kept alive by the tables.
+        # The real dicts (a class shows a read-only view of its own), and their versions as last seen.
+        dicts = [ns if type(ns) is exact_dict else get_referents(ns)[0] for _, ns, *_ in namespaces]
+        versions = version_tags(dicts)
+        seen = versions()
+        grown = [frozenset(ns) if cls is not None else None for _, ns, _, _, cls, *_ in namespaces]
         trusted = {id(vars(module)) for module in modules.values()}
+        by_key, shared = {}, set()
+        for module in modules.values():
+            learn_key(by_key, shared, vars(module))
+        refused_setters = {id(value) for value in (*modules.values(), *classes.values())}
 
-        def unchanged():
+        def namespace_change(index):
+            """What changed in namespace ``index``, named for the student; None when nothing did but
+            a class growing what hides nothing of its parents' (Python's own caches), taken as it is."""
+            label, namespace, keys, values, cls, shadowed, strings_only = namespaces[index]
+            if strings_only and not string_keys(namespace):
+                return label
+            for key, value in zip(keys, values):
+                if namespace.get(key, namespace) is not value:
+                    return entry(label, key)
+            for name in shadowed:
+                if name in namespace:
+                    return entry(label, name)
+            if cls is not None and len(namespace) != len(grown[index]):
+                for key in set(namespace) - grown[index]:
+                    if key not in CLASS_CACHES and \
+                            call_any(watched(base.__dict__.get(key)) for base in cls.__mro__[1:]):
+                        return entry(label, key)
+                grown[index] = frozenset(namespace)
+            return None
+
+        def cells_unchanged():
             try:
-                return (call_all(call_map(is_, call_map(getitem, flat_namespaces, flat_keys), flat_values))
-                        and sizes == list(call_map(len, class_namespaces))
-                        and not call_any(call_map(contains, shadow_namespaces, shadow_names))
-                        and call_all(call_map(is_, call_map(get_module, module_names), module_objects))
-                        and call_all(call_map(is_, call_map(get_contents, cells), cell_values)))
-            except (KeyError, ValueError):  # a name deleted, a closure emptied
+                return False not in call_map(is_, call_map(get_contents, cells), cell_values)
+            except ValueError:  # a closure emptied
                 return False
-
-        def what_changed():
-            """What changed, named for the student; None when it was only a class that grew an attribute
-            that hides nothing of its parents' (Python's own caches), which is then taken as it is."""
-            for label, namespace, keys, values in tables:
-                for key, value in zip(keys, values):
-                    if namespace.get(key, namespace) is not value:
-                        return f"{label}.{key}"
-            for index, (label, cls, namespace, keys) in enumerate(sized):
-                if len(namespace) != sizes[index]:
-                    for key in set(namespace) - keys:
-                        if key not in CLASS_CACHES and any(watched(vars(base).get(key)) for base in cls.__mro__[1:]):
-                            return f"{label}.{key}"
-                    sizes[index], sized[index] = len(namespace), (label, cls, namespace, frozenset(namespace))
-            for label, namespace, names in shadowed:
-                for name in names:
-                    if name in namespace:
-                        return f"{label}.{name}"
-            for name, module in zip(module_names, module_objects):
-                if get_module(name) is not module:
-                    return f"sys.modules[{name!r}]"
-            return "a closure" if not unchanged() else None
 
         def only_background_threads():
             """True when every thread started since the first cell is one the kernel starts as it
             works (pyzmq's garbage collector, for large outputs) running the kernel's own code."""
-            state.quiet = True
-            try:
-                stacks = current_frames()
-                allowed = 0
-                for ident, frame in stacks.items():
-                    if ident not in baseline_threads and type(threading_active.get(ident)) in background:
-                        while frame is not None and id(frame.f_globals) in trusted:
-                            frame = frame.f_back
-                        allowed += frame is None
-                return thread_count() - baseline <= allowed
-            finally:
-                state.quiet = False
+            kinds = {ident: type(thread) for ident, thread in list(threading_active.items())
+                     if type(ident) is exact_int}
+            allowed = 0
+            for ident, frame in current_frames().items():
+                kind = kinds.get(ident) if ident not in baseline_threads else None
+                if call_any(kind is known for known in background):
+                    while frame is not None and id(frame.f_globals) in trusted:
+                        frame = frame.f_back
+                    allowed += frame is None
+            return thread_count() - baseline <= allowed
 
         def changed():
             """None when all is as it was; else what changed first, named for the student."""
             if thread_count() > baseline and not only_background_threads():
                 return THREADS
-            if not unchanged():
-                what = what_changed()
+            now = versions()
+            if now is None:
+                suspects = range(len(namespaces))
+            elif now == seen:
+                suspects = ()
+            else:
+                suspects = list(compress(count(), call_map(not_equal, now, seen)))
+            for index in suspects:
+                what = namespace_change(index)
                 if what is not None:
                     return what
+                if now is not None:
+                    seen[index] = now[index]
+            if not cells_unchanged():
+                return "a closure"
             for label, owner, namespace, value, kind in data:
                 if type(owner) is not kind or data_of(namespace) != value:
                     return label
             return None
 
-        return changed, trusted
+        return changed, trusted, (by_key, shared), refused_setters
 
 
     # --- the hook ----------------------------------------------------------------------------
-    state = local()  # per thread: "quiet" while the hook reads frames itself
+    quiet_threads = set()  # idents of the threads whose events the hook is not hearing (its own)
     snapshot = []  # what take_snapshot gave, once the first cell starts
-
-    def changed():
-        return snapshot[0][0]()
     tampered = [None]  # what changed while a probe ran
     libraries = []  # namespaces of library modules loaded since the first cell
     running = []  # (the check's frame, its exercise's key, its seed, its tracer) while it probes
     vault = frozenset(map(id, _nested_codes([install.__code__])))
     message_of, mac_bytes, suffix = signed_message, MAC_BYTES, SIGNED_SUFFIX
 
-    def quiet():
-        return get_attribute(state, "quiet", False)
+    def quietly(function, *args):
+        """``function(*args)`` with the hook deaf to the events it raises itself, and the collector off
+        meanwhile (a finalizer it ran would be a cell's code that the hook would not hear)."""
+        ident = get_ident()
+        if ident in quiet_threads:
+            return function(*args)
+        collecting = gc_enabled()
+        gc_disable()
+        quiet_threads.add(ident)
+        try:
+            return function(*args)
+        finally:
+            quiet_threads.discard(ident)
+            if collecting:
+                gc_enable()
+
+    def changed():
+        return quietly(snapshot[0][0])
+
+    def kernel_namespace(namespace):
+        """True for the namespace of a module of the kernel's own (loaded before the first cell, or a
+        library's loaded since)."""
+        return bool(snapshot) and id(namespace) in snapshot[0][1]
+
+    def asker():
+        """The frame of the code that raised the event the hook is handling: the first past its own."""
+        frame = get_frame(1)
+        while frame is not None and id(frame.f_code) in vault:
+            frame = frame.f_back
+        return frame
 
     def guarded(frame):
         """True when ``frame`` or one of its callers is the guard's, or the check it watches."""
@@ -319,85 +404,67 @@ def install(key_file):
         return False
 
     def asked_from_trusted_code():
-        """True when the frame asked for goes to code of the kernel's own: the hook's caller, or, past
+        """True when the frame asked for goes to code of the kernel's own: the asker, or, past
         functions that only hand frames on (``inspect.currentframe`` and its kind), theirs. TensorFlow
         reads its callers' names and lines this way while it traces even a student's function; code
         written since the kernel started may see no frame while a check runs."""
-        frame = get_frame(1)
-        while frame is not None and id(frame.f_code) in vault:  # the hook's own frames
+        frame = asker()
+        while frame is not None:
+            name = frame.f_code.co_name
+            if type(name) is not exact_str or name not in HANDS_ON:
+                break
             frame = frame.f_back
-        while frame is not None and frame.f_code.co_name in HANDS_ON:
-            frame = frame.f_back
-        return frame is not None and bool(snapshot) and id(frame.f_globals) in snapshot[0][1]
+        return frame is not None and kernel_namespace(frame.f_globals)
 
-    def exposes(frame):
-        state.quiet = True
-        try:
-            return guarded(frame) and not asked_from_trusted_code()
-        finally:
-            state.quiet = False
+    def exposing(frame):
+        return guarded(frame) and not asked_from_trusted_code()
 
     def refuse(*_):
         raise refused("a grading kernel does not allow this")
 
     def refuse_exposing(args):
-        if exposes(args[0]):
+        if type(args[0]) is frame_type and quietly(exposing, args[0]):
             refuse()
 
     def on_getattr(args):
         obj, name = args[0], args[1]
         if name in ("gi_frame", "cr_frame", "ag_frame"):
             refuse()
-        if name == "__kwdefaults__" and kernel_function(obj):
+        if name == "__kwdefaults__" and quietly(kernel_function, obj):
             refuse_unless_kernel_code()
-        if name == "tb_frame" and type(obj) is traceback_type:
-            state.quiet = True
-            try:
-                frame = obj.tb_frame
-            finally:
-                state.quiet = False
-            if exposes(frame):
-                refuse()
+        if name == "tb_frame" and type(obj) is traceback_type and quietly(exposing, quietly(tb_frame, obj)):
+            refuse()
+
+    def tb_frame(traceback):
+        return traceback.tb_frame
 
     def on_setattr(args):
         """A function's code may never be replaced; a kernel function's defaults neither (reading its
-        keyword defaults, a dict, is refused to code written since the kernel started, too)."""
-        function, name = args[0], args[1]
-        if name == "__code__" or (name in ("__defaults__", "__kwdefaults__") and kernel_function(function)):
+        keyword defaults, a dict, is refused to code written since the kernel started, too), nor the
+        bases of a kernel class or the class of a kernel module or class."""
+        obj, name = args[0], args[1]
+        if name == "__code__" or (name in ("__defaults__", "__kwdefaults__") and quietly(kernel_function, obj)):
+            refuse()
+        if name in ("__bases__", "__class__") and snapshot and id(obj) in snapshot[0][3]:
             refuse()
 
     def kernel_function(function):
-        state.quiet = True
-        try:
-            return bool(snapshot) and type(function) is function_type and id(function.__globals__) in snapshot[0][1]
-        finally:
-            state.quiet = False
+        return type(function) is function_type and kernel_namespace(function.__globals__)
 
     def on_exec(args):
         """Take the snapshot when the first cell starts (ipykernel compiles cells into files of its own
         folder); after that, only the kernel's own code may run code with ``exec``."""
         if not snapshot:
             if type(args[0]) is code_type and args[0].co_filename.startswith(cells_folder):
-                state.quiet = True
-                try:
-                    snapshot.append(take_snapshot())
-                finally:
-                    state.quiet = False
+                snapshot.append(quietly(take_snapshot))
         else:
             refuse_unless_kernel_code()
 
     def refuse_unless_kernel_code(*_):
-        """Refuse what the code that asks (past the hook) may do only if it is the kernel's own: code
-        written since the kernel started could run its own code in a namespace of the kernel's."""
-        state.quiet = True
-        try:
-            frame = get_frame(1)
-            while frame is not None and id(frame.f_code) in vault:
-                frame = frame.f_back
-            own = frame is not None and id(frame.f_globals) in snapshot[0][1]
-        finally:
-            state.quiet = False
-        if not own:
+        """Refuse what the code that asks may do only if it is the kernel's own: code written since the
+        kernel started could run its own code in a namespace of the kernel's."""
+        frame = quietly(asker)
+        if frame is None or not quietly(kernel_namespace, frame.f_globals):
             refuse()
 
     def library_code(frame):
@@ -405,6 +472,8 @@ def install(key_file):
         namedtuple's methods (whose namespace holds nothing but ``tuple.__new__``): code of a file of
         the installation comes from that file (:func:`genuine_code`)."""
         namespace, filename = frame.f_globals, frame.f_code.co_filename
+        if type(namespace) is not exact_dict or not string_keys(namespace):
+            return False
         if namespace.keys() == NAMEDTUPLE_NAMES and namespace["_tuple_new"] is tuple_new:
             return True
         source = namespace.get("__file__")
@@ -412,7 +481,6 @@ def install(key_file):
                 and type(source) is exact_str and source.startswith(python_folders))
 
     def file_bytes(path):
-        state.quiet = True
         try:
             fd = open_file(path, read_only)
             try:
@@ -426,8 +494,10 @@ def install(key_file):
                 close_file(fd)
         except OSError:
             return None
-        finally:
-            state.quiet = False
+
+    def bytecode_path(frame):
+        """The bytecode file the import system is loading in ``frame``, if that is what it does."""
+        return frame.f_locals.get("bytecode_path") if frame is not None and frame.f_code is compile_bytecode else None
 
     def genuine_code(args, event):
         """Code that claims a file of this Python's installation must come from it: compiled from its
@@ -438,54 +508,75 @@ def install(key_file):
             source, filename = args[0], args[1]
             if type(filename) is exact_str and filename.startswith(python_folders):
                 source = source.encode() if type(source) is exact_str else source
-                if type(source) is not bytes or file_bytes(filename) != source:
+                if type(source) is not bytes or quietly(file_bytes, filename) != source:
                     refuse()
         elif event == "code.__new__":
             if type(args[1]) is exact_str and args[1].startswith(python_folders):
                 refuse()
         else:  # marshal.loads: only the import system's, of a bytecode file's own bytes
-            state.quiet = True
-            try:
-                frame = get_frame(3)  # past genuine_code, its dispatcher and the hook
-                path = frame.f_locals.get("bytecode_path") if frame.f_code is compile_bytecode else None
-            finally:
-                state.quiet = False
+            path = quietly(bytecode_path, quietly(asker))
             if type(path) is not exact_str or not path.startswith(python_folders) or \
-                    (file_bytes(path) or b"")[16:] != args[0]:
+                    (quietly(file_bytes, path) or b"")[16:] != args[0]:
                 refuse_unless_kernel_code()
 
     def on_trace(args):
-        """The kernel's own code called code written since it started (the tracer says so), or
-        that code returned: check that nothing changed."""
+        """The kernel's own code called code written since it started (the tracer says so), or that
+        code returned: watch it, to hear it return; check that nothing changed when it does."""
         frame, event = args[0], args[1]
         if type(frame) is not frame_type or not running:
             return
-        state.quiet = True
-        try:
-            if event == "call" and library_code(frame):
-                snapshot[0][1].add(id(frame.f_globals))
-                libraries.append(frame.f_globals)  # kept alive, so that no other namespace gets its id
-                return
-            if event == "call":
-                frame.f_trace_lines = False
-                frame.f_trace = running[0][3]  # to hear it return
-            if tampered[0] is None:
-                tampered[0] = changed()
-        finally:
-            state.quiet = False
+        if event == "call":
+            quietly(watch_frame, frame)
+        elif tampered[0] is None:
+            tampered[0] = changed()
 
-    def new_tracer(trusted):
+    def watch_frame(frame):
+        _, trusted, (by_key, shared), _ = snapshot[0]
+        if id(frame.f_globals) in trusted:
+            return
+        if library_code(frame):
+            trusted.add(id(frame.f_globals))
+            learn_key(by_key, shared, frame.f_globals)
+            libraries.append(frame.f_globals)  # kept alive, so that no other namespace gets its id
+        else:
+            frame.f_trace_lines = False
+            frame.f_trace = running[0][3]  # to hear it return
+
+    def namespace_key(namespace):
+        """The file of a module's namespace, else its name: what the tracer finds it by."""
+        key = namespace.get("__file__")
+        return key if type(key) is exact_str else namespace.get("__name__")
+
+    def learn_key(by_key, shared, namespace):
+        key = namespace_key(namespace)
+        if type(key) is exact_str and by_key.setdefault(key, namespace) is not namespace:
+            shared.add(key)
+
+    def new_tracer(by_key, shared):
         """A trace function that lets the kernel's own code run at full speed and calls the hook when it
-        calls code written since the kernel started, or when that code returns. (No frame's code is
-        read here: reading ``f_code`` is itself an audit event.) Each check gets a new one."""
+        calls code written since the kernel started, or when that code returns. It reads no frame's
+        code and calls no ``id`` (both are audit events): a namespace is the kernel's when it is the
+        very one that :func:`namespace_key` finds. (The few that share a key with another go through
+        the hook, which knows them by identity.) Each check gets a new one."""
+        def kernels(namespace):
+            """True for a namespace of the kernel's, False for another, None when only the hook can tell."""
+            key = namespace_key(namespace)
+            if type(key) is not exact_str:
+                return False
+            if by_key.get(key) is namespace:
+                return True
+            return None if key in shared else False
+
         def tracer(frame, event, arg):
             if event == "call":
-                if id(frame.f_globals) in trusted:
+                own = kernels(frame.f_globals)
+                if own:
                     return None
                 caller = frame.f_back
-                if caller is not None and id(caller.f_globals) not in trusted:
+                if own is False and caller is not None and kernels(caller.f_globals) is False:
                     return None  # inside code already being watched
-            if event == "call" or event == "return":
+                audit("course.trace", frame, event)
+            elif event == "return":
                 audit("course.trace", frame, event)
             return None
         return tracer
@@ -516,11 +607,9 @@ def install(key_file):
             box.append(refusal(what))
             return
         tampered[0] = None
-        tracer = new_tracer(snapshot[0][1])
+        tracer = new_tracer(*snapshot[0][2])
         running.append((requester, key, seed, tracer))
-        state.quiet = True
-        settrace(tracer)  # it takes effect when the hook returns (no tracing inside a hook)
-        state.quiet = False
+        quietly(settrace, tracer)  # it takes effect when the hook returns (no tracing inside a hook)
         box.append(exercise.inputs(default_rng(exact_int(seed))))
 
     def end(args):
@@ -530,9 +619,7 @@ def install(key_file):
             tampered[0] = tampered[0] or "grader_tests.exercise.Exercise.check"
             return
         _, key, seed, _ = running.pop()
-        state.quiet = True
-        settrace(None)
-        state.quiet = False
+        quietly(settrace, None)
         what = tampered[0] or changed()
         if what is not None:
             box.append(refusal(what))
@@ -542,7 +629,7 @@ def install(key_file):
         if type(outcome) is exact_str:  # why the answer fails
             box.append(outcome)
             return
-        if type(outcome) is not dict or not call_all(type(v) is ndarray for v in outcome.values()):
+        if type(outcome) is not exact_dict or not call_all(type(v) is ndarray for v in outcome.values()):
             box.append(refusal("grader_tests.exercise.Exercise.collect"))
             return
         buffer = bytes_io()
@@ -569,7 +656,7 @@ def install(key_file):
         number, handler, box = args
         if type(box) is not exact_list:
             return
-        if isinstance(handler, exact_int):  # SIG_DFL, SIG_IGN
+        if issubclass(type(handler), exact_int):  # SIG_DFL, SIG_IGN
             handler = exact_int(handler)
         elif callable(handler) and handler is not default_int_handler:
             relay = partial(audit, "course.signal.fire", handler)
@@ -584,14 +671,8 @@ def install(key_file):
 
     def fire_signal(args):
         handler, number, frame = args
-        if type(frame) is frame_type:
-            state.quiet = True
-            try:
-                busy = guarded(frame)
-            finally:
-                state.quiet = False
-            if busy:
-                return  # a signal that comes while the guard works, or a check runs, is dropped
+        if type(frame) is frame_type and quietly(guarded, frame):
+            return  # a signal that comes while the guard works, or a check runs, is dropped
         handler(number, frame)
 
     handlers = {
@@ -607,13 +688,15 @@ def install(key_file):
     }
 
     def hook(event, args):
-        if type(event) is not exact_str or quiet():
+        """Every audit event of the process comes here; most (``id`` is one) are none of the guard's."""
+        if type(event) is not exact_str:
             return
         handler = handlers.get(event)
-        if handler is not None:
-            handler(args)
-        elif event.startswith("ctypes."):
-            refuse()
+        if handler is None and not event.startswith("ctypes."):
+            return
+        if get_ident() in quiet_threads:
+            return
+        (handler or refuse)(args)
 
     sys.addaudithook(hook)
 

@@ -122,6 +122,21 @@ def patches_and_restores():
 
 results["patched and restored while probed"] = checked(patches_and_restores)
 
+
+def posing_as_the_grader():
+    """``patches_and_restores`` run from a namespace that gives itself the name and file of the grader's
+    module: code is the kernel's by the namespace it runs in, not by what that namespace says it is."""
+    namespace = globals()
+    saved = namespace["__name__"], namespace["__file__"]
+    namespace["__name__"], namespace["__file__"] = lesson01.__name__, lesson01.__file__
+    try:
+        return checked(patches_and_restores)
+    finally:
+        namespace["__name__"], namespace["__file__"] = saved
+
+
+results["patched and restored by code posing as the grader's"] = posing_as_the_grader()
+
 seen_frames = {}
 
 
@@ -157,7 +172,98 @@ def looks_for_frames():
 
 
 results["looked for the guard's frames"] = checked(looks_for_frames)
+
+
+def frames_above():
+    """The names of the functions on the stack above the caller, or None when the guard refuses the frame."""
+    try:
+        frame = sys._getframe(2)
+    except ValueError:
+        return None
+    names = []
+    while frame is not None:
+        names.append(frame.f_code.co_name)
+        frame = frame.f_back
+    return names
+
+
+def saw_the_guard(names):
+    return names is not None and bool({"run_check", "hook"} & set(names))
+
+
+class CollidingName:
+    """A global name of the notebook with the hash of a name the guard may look up in the globals of the code
+    it watches: if the guard compared it with that name, its ``__eq__`` would run inside the guard."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __hash__(self):
+        return hash(self.target)
+
+    def __eq__(self, other):
+        seen_frames[f"a global named like {self.target}"] = saw_the_guard(frames_above())
+        return False
+
+
+def with_colliding_names():
+    namespace = globals()
+    saved = namespace.pop("__file__")
+    names = [CollidingName(target) for target in ("__file__", "__name__", "__builtins__")]
+    namespace.update(dict.fromkeys(names))
+    try:
+        return checked()
+    finally:
+        for name in names:
+            del namespace[name]
+        namespace["__file__"] = saved
+
+
+class Finalized:
+    """Garbage in a cycle, so that the collector frees it wherever it next runs: inside the guard, its
+    ``__del__`` would run as the guard's own code."""
+
+    def __init__(self):
+        self.cycle = self
+
+    def __del__(self):
+        if saw_the_guard(frames_above()):
+            seen_frames["a finalizer"] = True
+
+
+def finalizers_run_inside_the_guard():
+    """An answer that makes the collector run at every allocation, with garbage ready, while the guard works."""
+    import gc
+    thresholds = gc.get_threshold()
+    seen_frames["a finalizer"] = False
+    for threshold in range(1, 60):
+        gc.disable()
+        for _ in range(3):
+            Finalized()
+        gc.set_threshold(threshold)
+        gc.enable()
+        try:
+            sys._getframe(0)
+        except ValueError:
+            pass
+    gc.set_threshold(*thresholds)
+    return right()
+
+
+results["names that collide with the guard's"] = with_colliding_names()
+results["finalizers inside the guard"] = checked(finalizers_run_inside_the_guard)
 results["frames seen"] = seen_frames
+
+
+class Spoofing(Exercise):
+    def collect(self, inputs, *answers):
+        return fake_collect(self, inputs, *answers)
+
+
+results["another base for an exercise"] = refused(
+    lambda: setattr(type(lesson01.square_model), "__bases__", (Spoofing,)))
+results["another class for a kernel module"] = refused(
+    lambda: setattr(np, "__class__", type("Lying", (type(np),), {})))
 
 
 def signal_while_probed():

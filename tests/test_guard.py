@@ -60,6 +60,7 @@ def test_evidence_not_signed_with_the_notebooks_key_is_refused(attacked):
     ("shadowed a builtin in the grader's module", "grader_tests.lesson01.isinstance"),
     ("changed an exercise's data", "grader_tests.lesson01.square_model"),
     ("patched and restored while probed", "grader_tests.lesson01._lambda_count"),
+    ("patched and restored by code posing as the grader's", "grader_tests.lesson01._lambda_count"),
 ])
 def test_a_change_to_what_the_probes_use_is_named_and_nothing_is_signed(attacked, attack, changed):
     said = attacked[0][attack]
@@ -75,14 +76,16 @@ def test_other_ways_to_fool_the_check_get_nothing_signed(attacked):
 def test_no_answer_sees_the_frames_of_the_code_that_probes_it(attacked):
     results = attacked[0]
     assert results["looked for the guard's frames"] == results["an alarm while probed"] == "signed"
+    assert results["names that collide with the guard's"] == results["finalizers inside the guard"] == "signed"
     assert not any(results["frames seen"].values()), results["frames seen"]
-    assert len(results["frames seen"]) >= 6
+    assert len(results["frames seen"]) >= 9
 
 
 @pytest.mark.parametrize("way", ["gc.get_objects", "gc.get_referrers", "ctypes.string_at", "sys.settrace",
                                  "sys.setprofile", "sys.addaudithook", "replacing __code__", "exec",
                                  "a kernel function's defaults", "a kernel function's keyword defaults",
-                                 "a function in Keras's namespace"])
+                                 "a function in Keras's namespace",
+                                 "another base for an exercise", "another class for a kernel module"])
 def test_the_ways_around_the_guard_are_refused(attacked, way):
     assert attacked[0][way] == "refused"
 
