@@ -17,21 +17,22 @@ before any student code:
   standard library) and of the grader's own data.
 * A hidden test's :meth:`~grader_tests.exercise.Exercise.check` asks the guard
   to begin (``sys.audit("course.check", ...)``). If nothing has changed, it gets
-  the inputs and probes in its own frame, with a tracer on that calls the guard
+  the inputs and probes in its own frame, with a tracer on that tells the guard
   each time the kernel's code calls code written since the first cell (the
-  student's), and when that code returns. Then it asks the guard to end
-  (``"course.check.end"``) with the evidence, which the guard signs only if
-  nothing had changed at any of those moments, so a change made and undone
-  while a probe runs is caught too. No thread the notebook started may run
-  meanwhile.
+  student's), so that it hears that code return to the kernel's. Then it asks
+  the guard to end (``"course.check.end"``) with the evidence, which the guard
+  signs only if nothing had changed at the start, at the end, and at each of
+  those returns, so a change made and undone while a probe runs is caught too.
+  No thread the notebook started may run meanwhile.
 * While a check runs, code written since the first cell gets no frame (and so
   none of the probe's objects), and no code ever gets a frame whose callers
   include the guard's. Generator frames, other threads' frames, ``gc``'s lists
   of objects, ``ctypes``, tracing and profiling, new audit hooks, replacing a
-  function's code or a kernel function's defaults, ``exec``, ``eval`` and new
-  functions from student code, and code that claims a library's file without
-  coming from it are refused; ``/proc/self/mem`` is closed by making the
-  process not dumpable.
+  function's code or a kernel function's defaults, another class or other bases
+  for a kernel module or class, ``exec``, ``eval`` and new functions from
+  student code, and code that claims a library's file without coming from it
+  are refused; ``/proc/self/mem`` is closed by making the process not dumpable.
+  No method of a notebook's object runs inside the guard.
 
 This module defines no class, and :func:`install` removes it from
 ``sys.modules``. What stays open is code that reads the process's memory
@@ -568,17 +569,23 @@ def install(key_file):
             return None if key in shared else False
 
         def tracer(frame, event, arg):
-            if event == "call":
-                own = kernels(frame.f_globals)
-                if own:
-                    return None
-                caller = frame.f_back
-                if own is False and caller is not None and kernels(caller.f_globals) is False:
-                    return None  # inside code already being watched
-                audit("course.trace", frame, event)
-            elif event == "return":
-                audit("course.trace", frame, event)
-            return None
+            try:
+                if event == "call":
+                    own = kernels(frame.f_globals)
+                    if own:
+                        return None
+                    caller = frame.f_back
+                    if own is False and caller is not None and kernels(caller.f_globals) is False:
+                        return None  # inside code already being watched
+                    audit("course.trace", frame, event)
+                elif event == "return":
+                    audit("course.trace", frame, event)
+                return None
+            except BaseException:
+                # Python stops tracing when a trace function raises (a name in a notebook's namespace
+                # can make a lookup raise): what runs after it is unwatched, so the check counts nothing.
+                tampered[0] = tampered[0] or "sys.settrace"
+                raise
         return tracer
 
     def save(key, seed, data):

@@ -12,21 +12,6 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.g
 sys.path.insert(0, str(ROOT))
 
 
-# The files that take minutes (as `python -m pytest --durations=0` measured them), longest
-# first, then lesson 05's checks between two graded classes: xdist (`--dist loadfile
-# --no-loadscope-reorder`) hands files out in this order, so the two workers end together
-# instead of one waiting on the other's last long file.
-LONGEST_FIRST = ("test_grading_robustness.py", "test_lesson05_checks.py", "test_grading_lessons.py",
-                 "test_lesson04_checks.py", "test_grading_without_sandbox.py", "test_grading_pt_br.py",
-                 "test_grading_cli.py", "test_lesson01_checks.py", "test_grading_restart.py",
-                 "test_lesson03_checks.py", "test_grading_dask.py", "test_lesson02_checks.py")
-
-
-def pytest_collection_modifyitems(items):
-    items.sort(key=lambda item: LONGEST_FIRST.index(item.path.name) if item.path.name in LONGEST_FIRST
-               else len(LONGEST_FIRST))
-
-
 def pytest_generate_tests(metafunc):
     from tests import hidden_checks
 

@@ -9,6 +9,7 @@ Each attack is something a cell could do to win points without a right
 answer, or to reach the guard's key.
 """
 import builtins
+import functools
 import json
 import os
 import signal
@@ -251,6 +252,60 @@ def finalizers_run_inside_the_guard():
 
 
 results["names that collide with the guard's"] = with_colliding_names()
+
+
+SILENCER = """
+import keras
+from grader_tests import lesson01
+
+
+def answer(helper):
+    try:
+        helper()
+    except LookupError:
+        pass
+    original = lesson01._lambda_count
+
+    def lie(model):
+        lesson01._lambda_count = original
+        return 1
+    lesson01._lambda_count = lie
+    return keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False)])
+"""
+
+
+class RaisingName:
+    """A global name of the notebook whose comparison with ``__file__`` raises."""
+
+    def __hash__(self):
+        return hash("__file__")
+
+    def __eq__(self, other):
+        raise LookupError("no comparing")
+
+
+def silences_the_tracer():
+    """``patches_and_restores`` after calling a helper whose namespace makes a name lookup raise: were the
+    guard's watch to stop there, the patch and its undoing would go unseen."""
+    folder = Path(tempfile.mkdtemp())
+    (folder / "silencer.py").write_text(SILENCER)
+    sys.path.insert(0, str(folder))
+    import silencer
+    sys.path.remove(str(folder))
+    namespace, raising = globals(), RaisingName()
+    saved = namespace.pop("__file__")
+    namespace[raising] = None
+
+    def helper():
+        return None
+    try:
+        return checked(functools.partial(silencer.answer, helper))
+    finally:
+        del namespace[raising]
+        namespace["__file__"] = saved
+
+
+results["a lookup that raises in the guard's watch"] = silences_the_tracer()
 results["finalizers inside the guard"] = checked(finalizers_run_inside_the_guard)
 results["frames seen"] = seen_frames
 

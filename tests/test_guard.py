@@ -61,6 +61,7 @@ def test_evidence_not_signed_with_the_notebooks_key_is_refused(attacked):
     ("changed an exercise's data", "grader_tests.lesson01.square_model"),
     ("patched and restored while probed", "grader_tests.lesson01._lambda_count"),
     ("patched and restored by code posing as the grader's", "grader_tests.lesson01._lambda_count"),
+    ("a lookup that raises in the guard's watch", "sys.settrace"),
 ])
 def test_a_change_to_what_the_probes_use_is_named_and_nothing_is_signed(attacked, attack, changed):
     said = attacked[0][attack]
