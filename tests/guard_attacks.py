@@ -255,22 +255,12 @@ results["names that collide with the guard's"] = with_colliding_names()
 
 
 SILENCER = """
-import keras
-from grader_tests import lesson01
-
-
-def answer(helper):
+def answer(helper, build):
     try:
         helper()
     except LookupError:
         pass
-    original = lesson01._lambda_count
-
-    def lie(model):
-        lesson01._lambda_count = original
-        return 1
-    lesson01._lambda_count = lie
-    return keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, use_bias=False)])
+    return build()
 """
 
 
@@ -299,7 +289,7 @@ def silences_the_tracer():
     def helper():
         return None
     try:
-        return checked(functools.partial(silencer.answer, helper))
+        return checked(functools.partial(silencer.answer, helper, patches_and_restores))
     finally:
         del namespace[raising]
         namespace["__file__"] = saved
