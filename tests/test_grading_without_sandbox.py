@@ -6,7 +6,10 @@ from course import kernel_limits
 from course.submissions import safe_student_id
 from tests import attacks, bad_class, corpus
 
-pytestmark = pytest.mark.skipif(not kernel_limits.running_as_root(), reason="kernel users need root")
+# A whole class graded again (about two minutes on two cores): slow. The default suite shows what a
+# kernel user cannot do without the sandbox in tests/test_sandbox.py.
+pytestmark = [pytest.mark.skipif(not kernel_limits.running_as_root(), reason="kernel users need root"),
+              pytest.mark.slow]
 # The guard is the same with or without bubblewrap: tests/test_grading_robustness.py grades its attack.
 CASES = [*(case for case in attacks.CASES if case is not attacks.replaces_collect), corpus.writes_results]
 STUDENTS = [safe_student_id(n) for n in bad_class.GOOD] + [c.__name__ for c in CASES]
