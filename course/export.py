@@ -228,10 +228,8 @@ def nbgrader(grades, results, path, grading_dir, overwrite=False):
     gradebook ``path`` (created if needed) and the ``autograded/`` folder beside it."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from course.nbgrader_runner import find_scripts_without_activation
+    import course.nbgrader_runner  # noqa: F401  (it stamps new gradebooks without running alembic)
     from course.nbgrader_settings import COURSE_ID
-
-    find_scripts_without_activation()  # nbgrader runs alembic by name
 
     cells = {}
     for r in results:

@@ -1,10 +1,13 @@
 """Run nbgrader in-process with the course's settings and a chosen folder."""
-import os
-import sys
+import functools
 import warnings
 
+import nbgrader.api
+from alembic.config import Config as AlembicConfig
+from alembic.script import ScriptDirectory
 from nbgrader.apps.api import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.dbutil import _temp_alembic_ini
 from traitlets.config import Config
 
 from course.nbgrader_settings import configure
@@ -14,19 +17,18 @@ from course.nbgrader_settings import configure
 warnings.filterwarnings("ignore", module="nbgrader.api")
 
 
-def find_scripts_without_activation():
-    """Put this Python's script folder first on ``PATH``.
+@functools.cache
+def alembic_head():
+    """The schema revision nbgrader writes into every new gradebook, read in this process.
 
-    nbgrader runs ``alembic`` by name when it creates a gradebook; in a venv
-    that was not activated (``.venv/bin/python -m course ...``) that script is
-    not on ``PATH``, and every gradebook, so every grade, would fail.
-    """
-    scripts = os.path.dirname(sys.executable)
-    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join(filter(None, [scripts, os.environ.get("PATH")]))
+    nbgrader 0.9.6 runs the ``alembic heads`` command for it each time it creates a gradebook: a
+    second Python that takes about 3 s (each grading run makes one gradebook per lesson and
+    edition), and a script a venv that was not activated does not have on ``PATH``."""
+    with _temp_alembic_ini("sqlite://") as ini:
+        return ScriptDirectory.from_config(AlembicConfig(ini)).get_current_head()
 
 
-find_scripts_without_activation()
+nbgrader.api.get_alembic_version = alembic_head
 
 
 class NbgraderFailed(RuntimeError):

@@ -75,16 +75,22 @@ for name, folder in (("tmp", "/tmp"), ("evidence", os.environ["COURSE_EVIDENCE_D
 later = ("sleep 25; for f in $COURSE_EVIDENCE_DIR/*.npz; do echo forged > $f; done; "
          "touch /tmp/still-here-$(id -u)")
 subprocess.Popen(["sh", "-c", later], start_new_session=True)
+# The fork bomb runs in a small Python: each fork of this kernel copies TensorFlow's page tables.
+fork_bomb = '''
+import os, time
 children = 0
 try:
     for _ in range(3000):
         if os.fork() == 0:
+            os.closerange(0, 3)
             time.sleep(120)
             os._exit(0)
         children += 1
 except OSError:
     pass
-seen["forks"] = children
+print(children)
+'''
+seen["forks"] = int(subprocess.run([sys.executable, "-c", fork_bomb], capture_output=True, text=True).stdout)
 print({REPORT!r}, seen)
 """
 

@@ -10,7 +10,7 @@ from course.submissions import safe_student_id
 from tests import classroom, corpus
 
 GOOD = ["zoë last"]  # a name that is not a safe id is graded all the same
-LIMITS = grading.Limits(notebook_seconds=600, cell_seconds=45, memory_gb=3)
+LIMITS = grading.Limits(notebook_seconds=600, cell_seconds=25, memory_gb=3)
 LINGERER = b"still-here"  # in the command line of what an attack leaves running
 
 

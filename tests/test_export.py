@@ -279,3 +279,33 @@ def test_accented_names_and_hand_entered_canvas_grades_round_trip(tmp_path):
     export.export(folder, "moodle", tmp_path / "moodle.csv", roster_path=roster)
     names = {r[0]: r[1] for r in _read(tmp_path / "moodle.csv", "utf-8")}
     assert names["zoë@uni.example"] == "Zoë Ñúñez" and names["ada@uni.example"] == "Adélia Gonçalves"
+
+
+def test_a_new_gradebook_is_stamped_with_nbgrader_s_schema_revision_without_running_alembic(tmp_path, monkeypatch):
+    """nbgrader runs the ``alembic`` command for every new gradebook (about 3 s each);
+    course.nbgrader_runner reads the same revision in-process, and once."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import nbgrader.api
+    from nbgrader.dbutil import _temp_alembic_ini
+    from sqlalchemy import create_engine, text
+
+    from course.nbgrader_runner import alembic_head
+    from course.nbgrader_settings import COURSE_ID
+
+    with _temp_alembic_ini("sqlite://") as ini:
+        heads = subprocess.run([Path(sys.executable).with_name("alembic"), "-c", ini, "heads"],
+                               capture_output=True, text=True, check=True).stdout
+    assert heads.split()[0] == alembic_head()
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"a subprocess ran: {args}")
+
+    monkeypatch.setattr(nbgrader.api.sp, "check_output", no_subprocess)
+    for name in ("first.db", "second.db"):
+        with nbgrader.api.Gradebook(f"sqlite:///{tmp_path / name}", COURSE_ID):
+            pass
+        with create_engine(f"sqlite:///{tmp_path / name}").connect() as db:
+            assert db.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == alembic_head()

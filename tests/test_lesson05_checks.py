@@ -105,8 +105,8 @@ MUTANTS = [
            "range(0, n - batch_size + 1, batch_size)", "batches"),
     Mutant("validation measured on the training pairs", "fit_loop", "evaluate(model, *validation, loss_fn)",
            "evaluate(model, pairs, labels, loss_fn)", "fit_loop"),
-    Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
-           "ContrastiveLoss(margin=0.1)", "trained_model"),
+    Mutant("fit loop trains no epoch", "fit_loop", "for epoch in range(epochs):", "for epoch in range(0):",
+           "trained_model"),
     Mutant("the grader's trusted distance handed in", "distance", "class EuclideanDistance(keras.layers.Layer):",
            "from grader_tests.lesson05 import TrustedDistance as EuclideanDistance\n\n\n"
            "class _Mine(keras.layers.Layer):", "distance",
@@ -234,6 +234,8 @@ def prefix():
 
 # Slower variants (a long notebook before their exercise, or training): run with -m slow.
 SLOW_MUTANTS = [
+    Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
+           "ContrastiveLoss(margin=0.1)", "trained_model"),
     Mutant("loss **kwargs not passed to the base class", "contrastive_loss", "        super().__init__(**kwargs)\n"
            "        self.margin = margin", "        super().__init__()\n        self.margin = margin",
            "contrastive_loss", hidden_only="the self-check never gives the loss a name or a reduction"),
