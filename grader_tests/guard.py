@@ -318,11 +318,11 @@ def install(key_file):
         def only_background_threads():
             """True when every thread started since the first cell is one the kernel starts as it
             works (pyzmq's garbage collector, for large outputs) running the kernel's own code."""
-            kinds = {ident: type(thread) for ident, thread in list(threading_active.items())
-                     if type(ident) is exact_int}
+            thread_kinds = {ident: type(thread) for ident, thread in list(threading_active.items())
+                            if type(ident) is exact_int}
             allowed = 0
             for ident, frame in current_frames().items():
-                kind = kinds.get(ident) if ident not in baseline_threads else None
+                kind = thread_kinds.get(ident) if ident not in baseline_threads else None
                 if call_any(kind is known for known in background):
                     while frame is not None and id(frame.f_globals) in trusted:
                         frame = frame.f_back
@@ -404,21 +404,24 @@ def install(key_file):
             frame = frame.f_back
         return False
 
-    def asked_from_trusted_code():
-        """True when the frame asked for goes to code of the kernel's own: the asker, or, past
-        functions that only hand frames on (``inspect.currentframe`` and its kind), theirs. TensorFlow
-        reads its callers' names and lines this way while it traces even a student's function; code
-        written since the kernel started may see no frame while a check runs."""
+    def asked_by_kernel_code(passing=frozenset()):
+        """True when the code that raised the event is the kernel's own. Past functions named in
+        ``passing``, it is their caller that asks: TensorFlow reads its callers' names and lines through
+        ``inspect.currentframe`` and its kind (``HANDS_ON``) while it traces even a student's function,
+        and code written since the kernel started may see no frame while a check runs."""
         frame = asker()
         while frame is not None:
             name = frame.f_code.co_name
-            if type(name) is not exact_str or name not in HANDS_ON:
+            if type(name) is not exact_str or name not in passing:
                 break
             frame = frame.f_back
         return frame is not None and kernel_namespace(frame.f_globals)
 
     def exposing(frame):
-        return guarded(frame) and not asked_from_trusted_code()
+        return guarded(frame) and not asked_by_kernel_code(HANDS_ON)
+
+    def traceback_exposing(traceback):
+        return exposing(traceback.tb_frame)
 
     def refuse(*_):
         raise refused("a grading kernel does not allow this")
@@ -433,11 +436,8 @@ def install(key_file):
             refuse()
         if name == "__kwdefaults__" and quietly(kernel_function, obj):
             refuse_unless_kernel_code()
-        if name == "tb_frame" and type(obj) is traceback_type and quietly(exposing, quietly(tb_frame, obj)):
+        if name == "tb_frame" and type(obj) is traceback_type and quietly(traceback_exposing, obj):
             refuse()
-
-    def tb_frame(traceback):
-        return traceback.tb_frame
 
     def on_setattr(args):
         """A function's code may never be replaced; a kernel function's defaults neither (reading its
@@ -462,10 +462,9 @@ def install(key_file):
             refuse_unless_kernel_code()
 
     def refuse_unless_kernel_code(*_):
-        """Refuse what the code that asks may do only if it is the kernel's own: code written since the
-        kernel started could run its own code in a namespace of the kernel's."""
-        frame = quietly(asker)
-        if frame is None or not quietly(kernel_namespace, frame.f_globals):
+        """Refuse what only the kernel's own code may do: code written since the kernel started could
+        run its own code in a namespace of the kernel's."""
+        if not quietly(asked_by_kernel_code):
             refuse()
 
     def library_code(frame):
@@ -496,9 +495,15 @@ def install(key_file):
         except OSError:
             return None
 
-    def bytecode_path(frame):
-        """The bytecode file the import system is loading in ``frame``, if that is what it does."""
-        return frame.f_locals.get("bytecode_path") if frame is not None and frame.f_code is compile_bytecode else None
+    def imported_bytecode(data):
+        """True when the import system is loading ``data`` from a bytecode file of this Python's
+        installation, and ``data`` is that file's own bytes."""
+        frame = asker()
+        if frame is None or frame.f_code is not compile_bytecode:
+            return False
+        path = frame.f_locals.get("bytecode_path")
+        return (type(path) is exact_str and path.startswith(python_folders) and type(data) is bytes
+                and (file_bytes(path) or b"")[16:] == data)
 
     def genuine_code(args, event):
         """Code that claims a file of this Python's installation must come from it: compiled from its
@@ -515,9 +520,7 @@ def install(key_file):
             if type(args[1]) is exact_str and args[1].startswith(python_folders):
                 refuse()
         else:  # marshal.loads: only the import system's, of a bytecode file's own bytes
-            path = quietly(bytecode_path, quietly(asker))
-            if type(path) is not exact_str or not path.startswith(python_folders) or \
-                    (quietly(file_bytes, path) or b"")[16:] != args[0]:
+            if not quietly(imported_bytecode, args[0]):
                 refuse_unless_kernel_code()
 
     def on_trace(args):

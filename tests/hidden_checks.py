@@ -56,9 +56,13 @@ class HiddenChecks:
 
     @pytest.fixture(scope="class")
     def reference_run(self):
-        """The reference's outcomes, and the namespace it ran in."""
+        """The reference's outcomes, the namespace it ran in, and that namespace as it was before each
+        answer cell a variant changes."""
         namespace = {"__name__": "__main__"}
-        return inprocess.run(inprocess.source_notebook(self.LESSON), namespace=namespace), namespace
+        variants = (*self.MUTANTS, *self.ALTERNATIVES, *self.SLOW_MUTANTS, *self.SLOW_ALTERNATIVES)
+        checkpoints = dict.fromkeys(variant.cell for variant in variants)
+        outcomes = inprocess.run(inprocess.source_notebook(self.LESSON), namespace=namespace, checkpoints=checkpoints)
+        return outcomes, namespace, checkpoints
 
     @pytest.fixture(scope="class")
     def reference_outcomes(self, reference_run):
@@ -69,15 +73,15 @@ class HiddenChecks:
         return inprocess.run(inprocess.release_notebook(self.LESSON))
 
     @pytest.fixture(scope="class")
-    def run_variant(self):
-        """A function: mutant or alternative -> outcomes up to the exercise it targets.
+    def run_variant(self, reference_run):
+        """A function: mutant or alternative -> outcomes of its answer cell up to the exercise it targets.
 
         With a ``namespace`` dict, the variant's cells run in it, so its hidden
         test can be run again there with other seeds.
         """
         def run(variant, namespace=None):
             nb = inprocess.mutate(inprocess.source_notebook(self.LESSON), variant)
-            return inprocess.run(nb, stop_after=variant.breaks, namespace=namespace)
+            return inprocess.resume(nb, reference_run[2], variant, namespace)
         return run
 
     def test_every_exercise_has_one_hidden_test(self, reference_outcomes):

@@ -1,16 +1,4 @@
-"""Lesson 00's hidden tests pass the reference, fail the stub and every mutant.
-
-Every answer of this lesson is a self-contained function, and every hidden
-test calls only that function. So a mutant or alternative runs the set-up
-cells once (a saved namespace), then just its answer cell and its hidden
-test, instead of the notebook from the top (data, training, figures): a
-fraction of a second instead of seconds, for the same verdict. The slow
-grading test still grades each of them as a whole notebook.
-"""
-import keras
-import pytest
-
-from tests import inprocess
+"""Lesson 00's hidden tests pass the reference, fail the stub and every mutant."""
 from tests.hidden_checks import HiddenChecks
 from tests.inprocess import Mutant
 
@@ -171,33 +159,5 @@ ALTERNATIVES = [
 ]
 
 
-def _answer_and_test(nb, variant):
-    """The variant's answer cell and the hidden test it must pass or fail."""
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == variant.cell)
-    return [answer, inprocess.hidden_test(nb, variant.breaks)]
-
-
-@pytest.fixture(scope="module")
-def setup_namespace():
-    """The namespace after the reference's set-up cells (install, imports, seed)."""
-    nb = inprocess.source_notebook(LESSON)
-    setup = [c for c in nb.cells if c.cell_type == "code"][:2]
-    assert "utils.set_seed" in setup[-1].source
-    namespace = {"__name__": "__main__"}
-    assert inprocess.run_cells(setup, namespace) == {}
-    return namespace
-
-
 class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
-
-    @pytest.fixture(scope="class")
-    def run_variant(self, setup_namespace):
-        def run(variant, namespace=None):
-            assert variant.cell == variant.breaks, "each answer of this lesson has its own hidden test"
-            nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
-            keras.backend.clear_session()
-            namespace = {} if namespace is None else namespace
-            namespace.update(setup_namespace)
-            return inprocess.run_cells(_answer_and_test(nb, variant), namespace)
-        return run

@@ -1,15 +1,5 @@
-"""Lesson 05's hidden tests pass the reference, fail the stub and every mutant.
-
-Running the notebook up to an exercise costs seconds here (the pairs alone
-are 600 MB), so mutants and alternatives of the later exercises start from
-one saved run of the cells before the first of them (data, class indices,
-pairs); those of exercises 1 and 2 run from the top, as in lesson 01.
-"""
-import copy
-
-import keras
+"""Lesson 05's hidden tests pass the reference, fail the stub and every mutant."""
 import numpy as np
-import pytest
 
 from course.judges import judges_of
 from course.judges import lesson05 as judges
@@ -19,7 +9,6 @@ from tests.hidden_checks import HiddenChecks
 from tests.inprocess import Mutant
 
 LESSON = "05_siamese"
-EARLY = {"class_indices", "create_pairs"}  # answer cells that run before the saved prefix ends
 DISPLAY_ONLY = "the self-check does not read what the loop prints or shows"
 ENCODER_START = ('keras.Input(shape=(784,)),\n        keras.layers.Dense(units, activation="relu"),\n'
                  '        keras.layers.Dropout(dropout),\n        keras.layers.Dense(units, activation="relu"),\n'
@@ -213,25 +202,6 @@ ALTERNATIVES = [
            "fit_loop"),
 ]
 
-def _prefix_end(nb):
-    """Index of the first cell after the one that builds the training pairs."""
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and cell.source.startswith("train_pairs, train_labels = create_pairs"):
-            return i + 1
-    raise AssertionError("no cell builds the training pairs")
-
-
-@pytest.fixture(scope="module")
-def prefix():
-    """The namespace after the reference's data, class indices and pairs, and where the rest starts."""
-    nb = inprocess.source_notebook(LESSON)
-    end = _prefix_end(nb)
-    keras.backend.clear_session()
-    namespace = {"__name__": "__main__"}
-    outcomes = inprocess.run_cells(nb.cells[:end], namespace)
-    assert all(error is None for error in outcomes.values()), outcomes
-    return namespace, end
-
 # Slower variants (a long notebook before their exercise, or training): run with -m slow.
 SLOW_MUTANTS = [
     Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
@@ -362,27 +332,6 @@ class TestHiddenChecks(HiddenChecks):
     LESSON, MUTANTS, ALTERNATIVES = LESSON, MUTANTS, ALTERNATIVES
     SLOW_MUTANTS, SLOW_ALTERNATIVES = SLOW_MUTANTS, SLOW_ALTERNATIVES
     MUTATION_REVIEWED = True
-
-    @pytest.fixture(scope="class")
-    def reference_run(self, prefix):
-        namespace, end = prefix
-        nb = inprocess.source_notebook(LESSON)
-        early = {key: None for key in EARLY}  # the prefix ran their hidden tests without an error
-        fresh = dict(namespace, rng=copy.deepcopy(namespace["rng"]))
-        return {**early, **inprocess.run_cells(nb.cells[end:], fresh)}, fresh
-
-    @pytest.fixture(scope="class")
-    def run_variant(self, prefix):
-        def run(variant, namespace=None):
-            nb = inprocess.mutate(inprocess.source_notebook(LESSON), variant)
-            if variant.cell in EARLY:
-                return inprocess.run(nb, stop_after=variant.breaks, namespace=namespace)
-            saved, end = prefix
-            keras.backend.clear_session()
-            fresh = {} if namespace is None else namespace
-            fresh.update(saved, rng=copy.deepcopy(saved["rng"]))
-            return inprocess.run_cells(nb.cells[end:], fresh, stop_after=variant.breaks)
-        return run
 
     def test_every_piece_of_evidence_is_judged(self, reference_run, key, monkeypatch):
         """A probe that records something no judge reads has a blind spot (issue 23: the encoder's default
