@@ -47,8 +47,8 @@ class HiddenChecks:
     LESSON = ""
     MUTANTS = ()
     ALTERNATIVES = ()
-    # Variants that cost seconds each (training, or a long notebook before their exercise) and only add
-    # to what the quick ones show: run by the same tests, behind the slow marker.
+    # Variants that cost seconds each (they train, or long cells run between their answer and its test)
+    # and only add to what the quick ones show: run by the same tests, behind the slow marker.
     SLOW_MUTANTS = ()
     SLOW_ALTERNATIVES = ()
     # False until the lesson's surviving automatic mutants have been killed or reviewed as equivalent.

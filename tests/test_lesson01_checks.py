@@ -64,7 +64,7 @@ ALTERNATIVES = [
 ]
 
 
-# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+# Slower variants (they train, or long cells run between their answer and its test): run with -m slow.
 SLOW_MUTANTS = [
     Mutant("input of two numbers in the square model", "square_model", "keras.Input(shape=(1,))",
            "keras.Input(shape=(2,))", "square_model",

@@ -123,7 +123,7 @@ ALTERNATIVES = [
 ]
 
 
-# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+# Slower variants (they train, or long cells run between their answer and its test): run with -m slow.
 SLOW_MUTANTS = [
     Mutant("keras Dense in place of SimpleDense", "model", 'SimpleDense(128, activation="relu"),',
            'keras.layers.Dense(128, activation="relu"),', "model",

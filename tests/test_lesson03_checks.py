@@ -108,7 +108,7 @@ ALTERNATIVES = [
 ]
 
 
-# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+# Slower variants (they train, or long cells run between their answer and its test): run with -m slow.
 SLOW_MUTANTS = [
     Mutant("accuracy margin excludes its boundary", "lambda_choice",
            'history["val_accuracy"][-1] >= best_accuracy - 0.05', 'history["val_accuracy"][-1] > best_accuracy - 0.05',

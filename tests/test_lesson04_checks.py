@@ -110,7 +110,7 @@ ALTERNATIVES = [
 ]
 
 
-# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+# Slower variants (they train, or long cells run between their answer and its test): run with -m slow.
 SLOW_MUTANTS = [
     Mutant("RMSprop instead of Adam", "compile_detector", "optimizer=keras.optimizers.Adam(learning_rate=1e-3),",
            'optimizer="rmsprop",', "compile_detector",

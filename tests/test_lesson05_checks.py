@@ -202,7 +202,7 @@ ALTERNATIVES = [
            "fit_loop"),
 ]
 
-# Slower variants (a long notebook before their exercise, or training): run with -m slow.
+# Slower variants (they train, or long cells run between their answer and its test): run with -m slow.
 SLOW_MUTANTS = [
     Mutant("trained with margin 0.1", "training_objects", "ContrastiveLoss(margin=1.0)",
            "ContrastiveLoss(margin=0.1)", "trained_model"),
